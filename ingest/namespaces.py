@@ -1,0 +1,79 @@
+"""Vocabularies as namespace objects, and the project's own IRI spaces.
+
+Examples
+--------
+>>> from ingest.namespaces import DKG, ORG, entity_iri, graph_iri
+>>> DKG.participatesIn
+rdflib.term.URIRef('https://w3id.org/democracy-kg/ontology#participatesIn')
+>>> entity_iri("organisation", "eurocities")
+'https://w3id.org/democracy-kg/id/organisation/eurocities'
+>>> graph_iri("curated")
+'https://w3id.org/democracy-kg/graph/curated'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/democracy-kg/"
+DKG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+EURIO = Namespace("http://data.europa.eu/s66#")
+TIME = Namespace("http://www.w3.org/2006/time#")
+PAV = Namespace("http://purl.org/pav/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+COUNTRY_SCHEME = "http://publications.europa.eu/resource/authority/country"
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+#: Prefixes written into Turtle/TriG dumps and offered to SPARQL users.
+PREFIXES: dict[str, str] = {
+    "dkg": str(DKG),
+    "id": str(ID),
+    "org": str(ORG),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "pav": str(PAV),
+    "adms": str(ADMS),
+    "dcat": str(DCAT),
+    "time": str(TIME),
+    "eurio": str(EURIO),
+    "country": str(COUNTRY),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "wd": str(WIKIDATA),
+}
+
+#: Record keys: lower-case ASCII words joined by single hyphens (they become IRI path segments).
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: Named graphs that hold build-run metadata and therefore stay out of deterministic dumps.
+NON_CONTENT_GRAPHS = frozenset({str(GRAPH["build"])})
+
+
+def entity_iri(kind: str, key: str) -> str:
+    """Mint the IRI of an entity from its kind and stable key (``id/<kind>/<key>``)."""
+    return f"{ID}{kind}/{key}"
+
+
+def graph_iri(source: str) -> str:
+    """Return the IRI of the named graph that holds one source's triples."""
+    return f"{GRAPH}{source}"
+
+
+def sparql_prefix_block() -> str:
+    """``PREFIX`` lines for every prefix in :data:`PREFIXES`, for queries and examples."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
