@@ -56,6 +56,11 @@ PREFIXES: dict[str, str] = {
     "xsd": str(XSD),
     "wd": str(WIKIDATA),
 }
+#: Entity kinds and concept schemes: ``project:nets4dem-project`` is ``id/project/nets4dem-project``.
+ENTITY_KINDS = ("organisation", "project", "programme", "event", "city", "output", "claim", "source", "membership",
+                "method", "theme", "iap2", "role", "orgtype", "audience", "quantity", "qualifier", "status",
+                "outputtype", "programmetype", "sourcetype", "scheme")
+PREFIXES.update({kind: f"{BASE}id/{kind}/" for kind in ENTITY_KINDS})
 
 #: Record keys: lower-case ASCII words joined by single hyphens (they become IRI path segments).
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -1,0 +1,137 @@
+"""The on-disk store: Oxigraph (RocksDB) in a release directory that builds swap atomically.
+
+Layout of a build directory (default ``build/``)::
+
+    build/
+      current -> releases/<id>        symlink, replaced atomically (rename) by a successful build
+      store   -> current/store        Oxigraph store (open read-only with :func:`open_store`)
+      dumps   -> current/dumps        democracy-kg.nq (canonical), .trig, one .ttl per graph
+      releases/<id>/                  one complete build: store/, dumps/, report.json
+      releases/.staging-<id>/         a build in progress; never read; removed when stale
+
+A build writes a new release beside the current one and only then points ``current`` at it,
+so a failed or killed build leaves the previous store and dumps untouched and queryable.
+
+Stores are plugins chosen by name, as in rdflib: :data:`BACKENDS` maps a name to an opener
+(``oxigraph`` is the embedded default; remote SPARQL stores are added as further backends).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore
+
+DEFAULT_BUILD_DIR = Path("build")
+
+
+class StoreNotFound(FileNotFoundError):
+    """There is no built store at the given place."""
+
+
+class BuildLayout:
+    """Paths of one build directory (see the module docstring)."""
+
+    def __init__(self, root: Path | str = DEFAULT_BUILD_DIR):
+        self.root = Path(root)
+
+    releases = property(lambda self: self.root / "releases")
+    current = property(lambda self: self.root / "current")
+    store = property(lambda self: self.root / "store")
+    dumps = property(lambda self: self.root / "dumps")
+
+    def new_staging(self, release_id: str) -> Path:
+        path = self.releases / f".staging-{release_id}"
+        path.mkdir(parents=True)
+        return path
+
+    def publish(self, staging: Path, release_id: str, keep: int = 2) -> Path:
+        """Make ``staging`` the current release in one atomic rename; prune old releases."""
+        release = self.releases / release_id
+        staging.rename(release)
+        tmp = self.root / f".current-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        tmp.symlink_to(Path("releases") / release_id)
+        os.replace(tmp, self.current)  # atomic on POSIX: readers see the old or the new release
+        for name, target in (("store", "current/store"), ("dumps", "current/dumps")):
+            link = self.root / name
+            if not link.is_symlink():
+                if link.exists():
+                    raise FileExistsError(f"{link} exists and is not a link made by dkg build")
+                link.symlink_to(target)
+        self._prune(release, keep)
+        return release
+
+    def _prune(self, current: Path, keep: int) -> None:
+        # Keep the newest `keep` releases: a reader that opened the previous one keeps working.
+        releases = sorted((p for p in self.releases.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+        for old in releases[:-keep]:
+            if old != current:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def remove_stale_staging(self) -> list[Path]:
+        """Delete staging directories of builds whose process is gone (killed or crashed)."""
+        removed = []
+        if not self.releases.is_dir():
+            return removed
+        for path in self.releases.glob(".staging-*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if not (pid.isdigit() and _alive(int(pid))):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+        return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def resolve_store_path(location: Path | str) -> Path:
+    """A store directory from a build directory (``build``) or a store path (``build/store``)."""
+    path = Path(location)
+    for candidate in (path / "store", path):
+        if (candidate / "CURRENT").exists() or (candidate.is_dir() and any(candidate.glob("*.sst"))):
+            return candidate.resolve()
+    raise StoreNotFound(f"no built store at {path}; run 'dkg build' (or 'make run') first")
+
+
+def _open_oxigraph(location: Path | str, read_only: bool = True) -> ox.Store:
+    path = resolve_store_path(location)
+    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+
+
+#: Store backends by name: each opens a pyoxigraph-compatible store from a location.
+BACKENDS: dict[str, Callable[..., ox.Store]] = {"oxigraph": _open_oxigraph}
+
+
+def open_store(location: Path | str = DEFAULT_BUILD_DIR, backend: str = "oxigraph", read_only: bool = True) -> ox.Store:
+    """Open a built store for fast SPARQL (pyoxigraph API).
+
+    >>> open_store("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    graph.store.StoreNotFound: no built store at /nonexistent; run 'dkg build' (or 'make run') first
+    """
+    try:
+        opener = BACKENDS[backend]
+    except KeyError:
+        raise ValueError(f"unknown store backend {backend!r}; known: {', '.join(BACKENDS)}") from None
+    return opener(location, read_only=read_only)
+
+
+def open_dataset(location: Path | str = DEFAULT_BUILD_DIR, read_only: bool = True) -> rdflib.Dataset:
+    """Open a built store behind rdflib's API (oxrdflib); the default graph is the union of all graphs."""
+    store = OxigraphStore(store=open_store(location, read_only=read_only))
+    return rdflib.Dataset(store=store, default_union=True)

@@ -1,0 +1,96 @@
+"""SHACL validation of a built graph against ``ontology/shapes.ttl`` with pySHACL.
+
+The data graph is the union of every named graph the build produces (records, ontology and
+vocabularies, country reference), because shapes check the types of the resources a triple
+points to (a country must be a known ``schema:Country``, a role an ``org:Role``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from ingest import ONTOLOGY_DIR
+
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, reduced to what a curator needs to find and fix it."""
+
+    focus: str
+    path: str
+    value: str
+    message: str
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" = {self.value}" if self.value else ""
+        return f"{self.focus}{path}{value}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"focus": self.focus, "path": self.path, "value": self.value,
+                "message": self.message, "severity": self.severity}
+
+
+@dataclass
+class ShaclReport:
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    triples: int = 0
+
+    def __str__(self) -> str:
+        if self.conforms:
+            return f"SHACL: {self.triples} triples conform to {SHAPES_FILE.name}"
+        lines = [f"SHACL: {len(self.violations)} violation(s) of {SHAPES_FILE.name}:"]
+        lines += [f"  {v}" for v in self.violations]
+        return "\n".join(lines)
+
+
+class ShaclError(Exception):
+    """Raised by the build when the graph does not conform to the shapes."""
+
+    def __init__(self, report: ShaclReport):
+        self.report = report
+        super().__init__(str(report))
+
+
+def union_graph(nquads_lines: Iterable[str]) -> rdflib.Graph:
+    """An rdflib graph of the union of all named graphs in some N-Quads lines."""
+    # Each line ends with " <graph> ."; dropping that last term leaves an N-Triples line.
+    text = "\n".join(line[: line.rfind(" <")] + " ." for line in nquads_lines)
+    graph = rdflib.Graph()
+    graph.parse(data=text, format="nt")
+    return graph
+
+
+def validate_graph(data: rdflib.Graph, shapes_file: Path = SHAPES_FILE) -> ShaclReport:
+    """Validate ``data`` against the shapes; return every violation, sorted."""
+    shapes = rdflib.Graph().parse(shapes_file, format="turtle")
+    conforms, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inplace=True, advanced=True, allow_warnings=False,
+    )
+    violations = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        def text(pred):  # noqa: ANN001, ANN202
+            value = results.value(result, pred)
+            return "" if value is None else _short(value)
+        message = str(results.value(result, SH.resultMessage) or text(SH.sourceConstraintComponent))
+        violations.append(Violation(text(SH.focusNode), text(SH.resultPath), text(SH.value), message,
+                                    text(SH.resultSeverity).rsplit("#", 1)[-1] or "Violation"))
+    return ShaclReport(bool(conforms), sorted(set(violations)), len(data))
+
+
+def _short(term: rdflib.term.Node) -> str:
+    if isinstance(term, rdflib.URIRef):
+        return f"<{term}>"
+    if isinstance(term, rdflib.Literal):
+        return term.n3()
+    return str(term)
