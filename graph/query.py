@@ -12,8 +12,8 @@ Examples
 >>> result = run_query(store, "SELECT ?s ?o WHERE { ?s ?p ?o }")
 >>> print(format_result(result, "table"))
 s             | o
---------------+----
-<http://ex/a> | "x"
+--------------+--
+<http://ex/a> | x
 >>> print(format_result(result, "csv").strip())
 s,o
 http://ex/a,x
@@ -84,7 +84,7 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
 
 
 def _n3(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
-    """Compact display: IRIs shortened with the project prefixes, plain strings quoted."""
+    """Compact display: IRIs shortened with the project prefixes, literals as their plain value."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -92,6 +92,8 @@ def _n3(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
             if term.value.startswith(ns) and "/" not in term.value[len(ns):] and term.value != ns:
                 return f"{prefix}:{term.value[len(ns):]}"
         return str(term)
+    if isinstance(term, ox.Literal):
+        return term.value  # the table is for reading; csv/json keep datatypes and languages
     return str(term)
 
 

@@ -1,0 +1,131 @@
+"""Build benchmark: democracy-kg's bulk build vs a naive rdflib ``Graph.add`` build, side by side.
+
+For each scale of the synthetic CORDIS-sized record set (``benchmarks/synthetic.py``), each path
+runs in its own process so that peak memory (max RSS) is its own:
+
+- ``dkg``: records -> validated -> N-Quads text -> sorted canonical dump -> Oxigraph ``bulk_load``
+  -> TriG/Turtle dumps -> atomic swap (``graph.build.build``), SHACL off (timed separately below);
+- ``dkg+shacl``: the same with pySHACL validation of the whole graph (small scales only);
+- ``naive``: the same records and mapping, then rdflib parses the N-Quads and adds triple by
+  triple into an on-disk Oxigraph store behind rdflib (oxrdflib).
+
+Results are appended to ``benchmarks/results/build.md`` (a table) and ``build.jsonl``.
+Usage: ``python benchmarks/bench_build.py [--scales 0.1,1,3] [--shacl-scales 0.1]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def _child(mode: str, records: str, out: str) -> None:
+    """Run one build in this process and print a JSON line with its numbers."""
+    t0 = time.perf_counter()
+    if mode in ("dkg", "dkg+shacl"):
+        from graph.build import build
+
+        result = build(records, out, shacl=(mode == "dkg+shacl"))
+        triples, timings = result.triples, result.timings
+    else:
+        import rdflib
+
+        from graph.build import generate_lines
+
+        timings: dict[str, float] = {}
+        lines, _ = generate_lines(records, timings)
+        t = time.perf_counter()
+        Path(out).mkdir(parents=True, exist_ok=True)
+        ds = rdflib.Dataset(store="Oxigraph")
+        ds.open(str(Path(out) / "store"), create=True)
+        ds.parse(data="\n".join(lines), format="nquads")
+        timings["rdflib-add"] = time.perf_counter() - t
+        triples = len(lines)
+        ds.close()
+    elapsed = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"mode": mode, "triples": triples, "seconds": elapsed, "peak_mb": peak_mb, "timings": timings}))
+
+
+def run(mode: str, records: Path, out: Path) -> dict:
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(records), str(out)],
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise SystemExit(f"{mode} build failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scales", default="0.1,1,3")
+    parser.add_argument("--shacl-scales", default="0.1")
+    parser.add_argument("--child", nargs=3)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    sys.path.insert(0, str(HERE))
+    from synthetic import generate
+
+    RESULTS.mkdir(exist_ok=True)
+    scales = [float(s) for s in args.scales.split(",")]
+    shacl_scales = {float(s) for s in args.shacl_scales.split(",") if s}
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dkg-bench-") as tmp:
+        for scale in scales:
+            records = Path(tmp) / f"records-{scale}"
+            counts = generate(records, scale)
+            modes = ["dkg", "naive"] + (["dkg+shacl"] if scale in shacl_scales else [])
+            for mode in modes:
+                r = run(mode, records, Path(tmp) / f"out-{scale}-{mode}")
+                r.update(scale=scale, records=sum(counts.values()), tps=r["triples"] / r["seconds"])
+                rows.append(r)
+                print(f"scale {scale:>4} {mode:<10} {r['triples']:>9} triples {r['seconds']:8.1f} s "
+                      f"{r['tps']:>9.0f} triples/s peak {r['peak_mb']:7.0f} MB", flush=True)
+    _write(rows, scales)
+
+
+def _write(rows: list[dict], scales: list[float]) -> None:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    by = {(r["scale"], r["mode"]): r for r in rows}
+    lines = [f"\n## Build benchmark, {stamp} ({platform.python_version()}, {platform.machine()}, 2 cores)\n",
+             "| scale | records | triples | dkg s | dkg triples/s | dkg peak MB | naive s | naive triples/s | naive peak MB | speed-up | memory ratio | dkg+SHACL s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for s in scales:
+        d, n, v = by[(s, "dkg")], by[(s, "naive")], by.get((s, "dkg+shacl"))
+        lines.append(f"| {s:g} | {d['records']} | {d['triples']} | {d['seconds']:.1f} | {d['tps']:.0f} | {d['peak_mb']:.0f} | "
+                     f"{n['seconds']:.1f} | {n['tps']:.0f} | {n['peak_mb']:.0f} | {n['seconds'] / d['seconds']:.1f}x | "
+                     f"{d['peak_mb'] / n['peak_mb']:.2f} | {v['seconds']:.1f} |" if v else
+                     f"| {s:g} | {d['records']} | {d['triples']} | {d['seconds']:.1f} | {d['tps']:.0f} | {d['peak_mb']:.0f} | "
+                     f"{n['seconds']:.1f} | {n['tps']:.0f} | {n['peak_mb']:.0f} | {n['seconds'] / d['seconds']:.1f}x | "
+                     f"{d['peak_mb'] / n['peak_mb']:.2f} | - |")
+    if len(scales) >= 2:
+        a, b = by[(scales[0], "dkg")], by[(scales[-1], "dkg")]
+        exponent = math.log(b["seconds"] / a["seconds"]) / math.log(b["triples"] / a["triples"])
+        lines.append(f"\nGrowth exponent of dkg build time (time ~ triples^k) between scales {scales[0]:g} and {scales[-1]:g}: k = {exponent:.2f}")
+    steps = {r["scale"]: r["timings"] for r in rows if r["mode"] == "dkg"}
+    lines.append("\nStep times of the dkg build (s): " + "; ".join(
+        f"{s:g}: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()) for s, t in steps.items()))
+    text = "\n".join(lines) + "\n"
+    with (RESULTS / "build.md").open("a", encoding="utf-8") as f:
+        f.write(text)
+    with (RESULTS / "build.jsonl").open("a", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
