@@ -32,8 +32,8 @@ from ingest.countries import reference_quads
 from ingest.mapping import ontology_quads, record_quads
 from ingest.namespaces import DCTERMS, GRAPH, PREFIXES, PROV, RDFS, SCHEMA, graph_iri
 from ingest.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
-from ingest.records import require_records
-from ingest.vocab import load_vocabularies
+from ingest.records import RecordSet, require_records
+from ingest.vocab import Vocabularies, load_vocabularies
 
 from .store import DEFAULT_BUILD_DIR, BuildLayout
 from .validate import ShaclError, union_graph, validate_graph
@@ -69,12 +69,17 @@ def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = N
     records = require_records(records_dir, vocab)
     timings["records"] = time.perf_counter() - t
     t = time.perf_counter()
-    lines = record_quads(records, vocab, "curated")
-    lines += ontology_quads()
-    lines += reference_quads()
-    lines = sorted(set(lines))
+    lines = lines_from_records(records, vocab)
     timings["map"] = time.perf_counter() - t
     return lines, len(records)
+
+
+def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None) -> list[str]:
+    """Already validated records, plus ontology and reference data, as sorted unique N-Quads lines."""
+    lines = record_quads(records, vocab or load_vocabularies(), "curated")
+    lines += ontology_quads()
+    lines += reference_quads()
+    return sorted(set(lines))
 
 
 def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *, shacl: bool = True) -> BuildResult:

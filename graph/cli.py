@@ -106,7 +106,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ingest.records import load_records
 
-    from .build import generate_lines
+    from .build import lines_from_records
     from .validate import union_graph, validate_graph
 
     if not args.records.is_dir():
@@ -116,8 +116,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(_problems_report(problems, args.format))
         return EXIT_INVALID
-    lines, _ = generate_lines(args.records)
-    report = validate_graph(union_graph(lines))
+    report = validate_graph(union_graph(lines_from_records(records)))
     if args.format == "json":
         out = json.loads(_shacl_report(report, "json"))
         out["records"] = {"count": len(records), "problems": []}
