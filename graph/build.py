@@ -4,9 +4,11 @@ Steps (each timed in the report):
 
 1. read and validate the records (all problems at once; :class:`ingest.records.RecordError`);
 2. map records, ontology and country reference to N-Quads lines; sort and de-duplicate them;
-3. validate the union graph with SHACL (:class:`graph.validate.ShaclError` when it fails);
-4. write the canonical dump (sorted N-Quads) and bulk-load exactly that file into a new store;
-5. write TriG and per-graph Turtle dumps and the build-metadata graph (kept out of the dumps);
+3. write the canonical dump (sorted N-Quads) and bulk-load exactly that file into a new store,
+   writing the TriG and per-graph Turtle dumps meanwhile;
+4. validate the staging store with SHACL compiled to SPARQL (:mod:`graph.shacl_sparql`;
+   :class:`graph.validate.ShaclError` when it fails);
+5. add the build-metadata graph (kept out of the dumps);
 6. publish the release atomically (:meth:`graph.store.BuildLayout.publish`).
 
 Nothing is written outside the staging directory until step 6, so a failed or killed build
@@ -15,12 +17,14 @@ leaves the previous release as it was.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
 import platform
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -33,10 +37,13 @@ from ingest.mapping import ontology_quads, record_quads
 from ingest.namespaces import DCTERMS, GRAPH, PREFIXES, PROV, RDFS, SCHEMA, graph_iri
 from ingest.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ingest.records import RecordSet, require_records
+from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
+from ingest.sources import SourceResult, load_config, map_source
 from ingest.vocab import Vocabularies, load_vocabularies
 
 from .store import DEFAULT_BUILD_DIR, BuildLayout
-from .validate import ShaclError, union_graph, validate_graph
+from .shacl_sparql import validate_store
+from .validate import ENGINES, ShaclError, validate_lines
 
 DUMP_NAME = "democracy-kg"
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
@@ -52,48 +59,110 @@ class BuildResult:
     records: int
     graphs: dict[str, int]
     timings: dict[str, float] = field(default_factory=dict)
+    sources: list[SourceResult] = field(default_factory=list)
+    resolution: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
-        total = sum(self.timings.values())
+        total = self.timings.get("total", 0.0)
         graphs = ", ".join(f"{g} {n}" for g, n in self.graphs.items())
-        return (f"built {self.triples} triples from {self.records} records in {total:.2f} s ({graphs})\n"
-                f"  store: {self.layout.store}\n  dumps: {self.layout.dumps}/{DUMP_NAME}.nq (canonical), "
-                f"{DUMP_NAME}.trig, <graph>.ttl")
+        lines = [f"built {self.triples} triples from {self.records} records in {total:.2f} s ({graphs})"]
+        for r in self.sources:
+            if r.skipped:
+                lines.append(f"  source {r.name}: skipped, {r.skipped}")
+            else:
+                counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
+                lines.append(f"  source {r.name}: {counts}; {len(r.rejects)} reject(s)")
+        if self.resolution:
+            counts = ", ".join(f"{k} {v}" for k, v in self.resolution.items())
+            lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")
+        if any(r.rejects for r in self.sources) or (self.layout.current / "rejects.csv").exists():
+            lines.append(f"  rejects: {self.layout.current}/rejects.csv (file, line, field, value, reason)")
+        lines.append(f"  store: {self.layout.store}\n  dumps: {self.layout.dumps}/{DUMP_NAME}.nq (canonical), "
+                     f"{DUMP_NAME}.trig, <graph>.ttl")
+        return "\n".join(lines)
 
 
-def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = None) -> tuple[list[str], int]:
-    """Validated records, ontology and reference data as sorted, unique N-Quads lines."""
+def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = None,
+                   sources: list[SourceResult] | None = None, resolution: dict | None = None) -> tuple[list[str], int]:
+    """Validated records, ontology, reference data and mapped sources as sorted, unique N-Quads lines."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
     vocab = load_vocabularies()
     records = require_records(records_dir, vocab)
     timings["records"] = time.perf_counter() - t
     t = time.perf_counter()
-    lines = lines_from_records(records, vocab)
+    extra = [line for s in sources or () for line in s.lines]
+    lines = lines_from_records(records, vocab, extra, resolution)
     timings["map"] = time.perf_counter() - t
     return lines, len(records)
 
 
-def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None) -> list[str]:
-    """Already validated records, plus ontology and reference data, as sorted unique N-Quads lines."""
+def map_sources(config_file: Path | str | None, timings: dict[str, float] | None = None) -> list[SourceResult]:
+    """Map every source configured in ``config_file`` (none when it is ``None``)."""
+    if config_file is None:
+        return []
+    t = time.perf_counter()
+    vocab = load_vocabularies()
+    results = [map_source(config, vocab) for config in load_config(config_file)]
+    if timings is not None:
+        timings["sources"] = time.perf_counter() - t
+    return results
+
+
+def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, extra: list[str] | None = None,
+                       resolution: dict | None = None) -> list[str]:
+    """Already validated records, plus ontology, reference data and ``extra`` lines (mapped
+    sources), as sorted unique N-Quads lines.
+
+    When ``extra`` is given, organisations are resolved across sources (:mod:`ingest.resolve`)
+    and the ``resolution`` graph is added; pass a dict as ``resolution`` to receive the
+    :class:`ingest.resolve.Resolution` under the key ``"result"``.
+    """
     lines = record_quads(records, vocab or load_vocabularies(), "curated")
+    if extra:
+        lines += extra
+        sources = ["curated"] + sorted({line[line.rfind(" <") + 2:-3].rsplit("/", 1)[-1] for line in extra})
+        if resolution is not None and resolution.get("order"):
+            sources = ["curated"] + list(resolution["order"])
+        decisions = resolution.get("decisions") if resolution is not None else None
+        result = resolve(lines, sources, decisions)
+        lines += result.lines
+        if resolution is not None:
+            resolution["result"] = result
     lines += ontology_quads()
     lines += reference_quads()
-    return sorted(set(lines))
+    # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
+    lines.sort()
+    return [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
 
 
-def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *, shacl: bool = True) -> BuildResult:
-    """Build the graph from ``records_dir`` into ``out_dir``; see the module docstring."""
+def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
+          shacl: str | None = "oxigraph", sources: Path | str | None = None) -> BuildResult:
+    """Build the graph from ``records_dir`` and the sources configured in ``sources`` (a TOML
+    file, :mod:`ingest.sources`) into ``out_dir``; see the module docstring.
+
+    ``shacl`` names the SHACL engine (:data:`graph.validate.ENGINES`) or is ``None`` to skip
+    validation (benchmarks only). The ``oxigraph`` engine validates the loaded staging store;
+    ``pyshacl`` validates the lines in memory before anything is written.
+    """
+    if shacl is not None and shacl not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {shacl!r}; choose one of {', '.join(ENGINES)}")
     started = dt.datetime.now(dt.timezone.utc)
+    wall = time.perf_counter()
     timings: dict[str, float] = {}
     layout = BuildLayout(out_dir)
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
-    lines, n_records = generate_lines(records_dir, timings)
+    source_results = map_sources(sources, timings)
+    resolution = {"order": [r.name for r in source_results], "decisions": Path(records_dir) / RESOLUTION_FILE}
+    lines, n_records = generate_lines(records_dir, timings, source_results, resolution)
+    resolved = resolution.get("result")
+    for r in source_results:
+        r.lines = []  # merged into `lines`; free them
 
-    if shacl:
+    if shacl == "pyshacl":
         t = time.perf_counter()
-        report = validate_graph(union_graph(lines))
+        report = validate_lines(lines, "pyshacl")
         timings["shacl"] = time.perf_counter() - t
         if not report.conforms:
             raise ShaclError(report)
@@ -108,24 +177,57 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *, s
         with nq.open("w", encoding="utf-8", newline="\n") as f:
             f.write("\n".join(lines))
             f.write("\n")
+        del lines  # the file holds them now; free the memory before the loader takes its share
         timings["dump"] = time.perf_counter() - t
 
+        # Two cores, two jobs (both Rust code that releases the GIL): a worker thread bulk-loads
+        # the canonical file into the on-disk store, while this thread loads the same file into
+        # an in-memory store, validates it with SHACL and writes the Turtle dumps from it.
+        # RocksDB answers the validation queries' index lookups several times slower than the
+        # in-memory store, and dumping from memory avoids a second parse of the file in Python.
         t = time.perf_counter()
         store = ox.Store(str(staging / "store"))
-        store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-        timings["load"] = time.perf_counter() - t
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            loading = pool.submit(store.bulk_load, path=str(nq), format=ox.RdfFormat.N_QUADS)
+            try:
+                memory = ox.Store()
+                memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+                timings["memory"] = time.perf_counter() - t
+                if shacl == "oxigraph":
+                    t = time.perf_counter()
+                    report = validate_store(memory)
+                    timings["shacl"] = time.perf_counter() - t
+                    if not report.conforms:
+                        raise ShaclError(report)
+                t = time.perf_counter()
+                graphs = _write_graph_dumps(memory, dumps)
+                timings["turtle"] = time.perf_counter() - t
+                del memory
+            finally:
+                # Never leave the loader running into the staging clean-up (and never let its
+                # error, if any, hide the one already raised here).
+                t = time.perf_counter()
+                wait([loading])
+                timings["load-wait"] = time.perf_counter() - t
+            loading.result()
 
-        t = time.perf_counter()
-        graphs = _write_graph_dumps(lines, dumps)
-        timings["turtle"] = time.perf_counter() - t
-
-        result = BuildResult(staging, layout, len(lines), n_records, graphs, timings)
+        result = BuildResult(staging, layout, sum(graphs.values()), n_records, graphs, timings, source_results)
+        if any(r.rejects for r in source_results) or (resolved and resolved.problems):
+            _write_rejects(source_results + ([SourceResult("resolution", rejects=resolved.problems)] if resolved else []),
+                           staging / "rejects.csv")
+        if resolved is not None:
+            write_matches(resolved.matches, staging / "matches.csv")
+            result.resolution = resolved.counts
+        timings["total"] = time.perf_counter() - wall
         meta = build_metadata_quads(result, started, Path(records_dir))
         store.load(input="\n".join(meta) + "\n", format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         (staging / "report.json").write_text(json.dumps(
-            {"triples": len(lines), "records": n_records, "graphs": graphs, "timings_s": timings,
+            {"triples": result.triples, "records": n_records, "graphs": graphs, "timings_s": timings,
+             "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped}
+                         for r in source_results},
+             "resolution": result.resolution,
              "started": started.isoformat()}, indent=2) + "\n", encoding="utf-8")
         pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
         if pause:
@@ -137,20 +239,36 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *, s
         raise
 
 
-def _write_graph_dumps(lines: list[str], dumps: Path) -> dict[str, int]:
-    """TriG of everything and one Turtle file per named graph, from the sorted lines."""
-    quads = list(ox.parse(input="\n".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+def _write_rejects(results: list[SourceResult], path: Path) -> None:
+    """Every rejected row or field of every source: source, file, line, field, value, reason."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["source", "file", "line", "field", "value", "reason"])
+        for r in results:
+            for p in r.rejects:
+                writer.writerow([r.name, p.file, p.line, p.field, p.value, p.message])
+
+
+def _write_graph_dumps(store: ox.Store, dumps: Path) -> dict[str, int]:
+    """TriG of every graph and one Turtle file per named graph; returns triples per graph.
+
+    Oxigraph writes terms in its index order (by hashes of the terms, not alphabetical): fixed
+    for a given content, so the dumps are byte-identical across builds. The N-Quads dump is the
+    sorted, line-diffable one.
+    """
     prefixes = dict(PREFIXES)
-    ox.serialize(quads, output=str(dumps / f"{DUMP_NAME}.trig"), format=ox.RdfFormat.TRIG, prefixes=prefixes)
-    by_graph: dict[str, list[ox.Triple]] = {}
-    for q in quads:
-        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    store.dump(str(dumps / f"{DUMP_NAME}.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
     counts = {}
-    for graph, triples in sorted(by_graph.items()):
-        name = graph.removeprefix(str(GRAPH))
-        ox.serialize(triples, output=str(dumps / f"{name}.ttl"), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-        counts[name] = len(triples)
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        name = graph.value.removeprefix(str(GRAPH))
+        store.dump(str(dumps / f"{name}.ttl"), ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
+        counts[name] = _count(store, graph)
     return counts
+
+
+def _count(store: ox.Store, graph: ox.NamedNode) -> int:
+    solution = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))
+    return int(solution["n"].value)
 
 
 def build_metadata_quads(result: BuildResult, started: dt.datetime, records_dir: Path) -> list[str]:

@@ -14,8 +14,11 @@ import json
 import sys
 from pathlib import Path
 
+from .validate import ENGINES
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 DEFAULT_RECORDS = Path("data/records")
+DEFAULT_SOURCES = Path("data/sources.toml")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,13 +45,45 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="records directory (default: %(default)s)")
     p.add_argument("--out", type=Path, default=Path("build"), help="build directory (default: %(default)s)")
     p.add_argument("--format", choices=("human", "json"), default="human", help="report format on failure")
+    p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
+                   help="TOML file listing the external sources to build (CORDIS exports); "
+                        "default: %(default)s when it exists")
+    p.add_argument("--no-sources", action="store_true", help="build the curated records only")
+    p.add_argument("--shacl-engine", choices=ENGINES, default="oxigraph",
+                   help="SHACL engine: shapes compiled to SPARQL in Oxigraph (fast) or pySHACL (reference, slow) "
+                        "(default: %(default)s)")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("ingest", help="add (or replace) a CORDIS or Participedia source and rebuild",
+                       description="Record the source in the sources file (replacing an entry of the same name) "
+                                   "and rebuild everything, so the source's named graph is replaced, never "
+                                   "duplicated. Bad rows go to build/current/rejects.csv.")
+    p.add_argument("adapter", choices=("cordis", "participedia"), help="the kind of export")
+    p.add_argument("path", type=Path, help="directory with project.csv and organization.csv (CORDIS) or "
+                                           "Participedia export files")
+    p.add_argument("--name", help="source name, the named graph graph/<name> (default: the adapter name)")
+    p.add_argument("--title", default="", help="title of the source document")
+    p.add_argument("--retrieved", help="date the export was made (YYYY-MM-DD)")
+    p.add_argument("--part", action="append", default=[], help="CORDIS: programme part or legal basis (repeatable)")
+    p.add_argument("--framework", action="append", default=[], help="CORDIS: framework programme, e.g. H2020 (repeatable)")
+    p.add_argument("--since", type=int, help="CORDIS: keep projects running in or after this year")
+    p.add_argument("--until", type=int, help="CORDIS: keep projects running in or before this year")
+    p.add_argument("--keyword", action="append", default=[], help="CORDIS: keyword in title or objective (repeatable)")
+    p.add_argument("--project-id", action="append", default=[], help="CORDIS: project id (repeatable)")
+    p.add_argument("--bodies", action="store_true", help="Participedia: also store the long body texts")
+    p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="sources file to update (default: %(default)s)")
+    p.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="records directory (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("build"), help="build directory (default: %(default)s)")
+    p.add_argument("--format", choices=("human", "json"), default="human", help="report format on failure")
+    p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("validate", help="validate the records and the SHACL shapes without building",
                        description="Check every record file, then the RDF they map to against ontology/shapes.ttl. "
                                    "Lists all problems, each with file, line, field and value.")
     p.add_argument("--records", type=Path, default=DEFAULT_RECORDS, help="records directory (default: %(default)s)")
     p.add_argument("--format", choices=("human", "json"), default="human", help="report format (default: %(default)s)")
+    p.add_argument("--engine", choices=ENGINES, default="oxigraph",
+                   help="SHACL engine (default: %(default)s; pyshacl is the slow reference implementation)")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built store",
@@ -82,6 +117,7 @@ def _shacl_report(report, fmt: str) -> str:  # noqa: ANN001
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from ingest.records import RecordError
+    from ingest.sources import ConfigError
 
     from .build import build
     from .validate import ShaclError
@@ -90,7 +126,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"dkg build: records directory not found: {args.records}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = build(args.records, args.out)
+        sources = None if args.no_sources or (args.sources == DEFAULT_SOURCES and not DEFAULT_SOURCES.exists()) else args.sources
+        result = build(args.records, args.out, shacl=args.shacl_engine, sources=sources)
     except RecordError as err:
         print(_problems_report(err.problems, args.format), file=sys.stderr)
         print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
@@ -99,15 +136,50 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(_shacl_report(err.report, args.format), file=sys.stderr)
         print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
         return EXIT_INVALID
+    except (ConfigError, FileNotFoundError, ValueError) as err:
+        print(f"dkg build: {err}", file=sys.stderr)
+        print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
+        return EXIT_USAGE
     print(result.summary())
     return EXIT_OK
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    import os
+
+    from ingest.sources import ConfigError, upsert_source
+
+    if not args.path.exists():
+        print(f"dkg ingest: not found: {args.path}", file=sys.stderr)
+        return EXIT_USAGE
+    entry: dict = {"name": args.name or args.adapter, "adapter": args.adapter,
+                   "path": os.path.relpath(args.path.resolve(), args.sources.resolve().parent),
+                   "title": args.title, "retrieved": args.retrieved}
+    if args.adapter == "participedia" and args.bodies:
+        entry["bodies"] = True
+    filters = {"parts": args.part, "frameworks": args.framework, "since": args.since, "until": args.until,
+               "keywords": args.keyword, "project_ids": args.project_id}
+    filters = {k: v for k, v in filters.items() if v not in (None, [])}
+    if filters:
+        if args.adapter != "cordis":
+            print("dkg ingest: filters apply to CORDIS sources only", file=sys.stderr)
+            return EXIT_USAGE
+        entry["filter"] = filters
+    try:
+        upsert_source(args.sources, entry)
+    except ConfigError as err:
+        print(f"dkg ingest: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{args.sources}: source {entry['name']} recorded; rebuilding")
+    args.no_sources, args.shacl_engine = False, "oxigraph"
+    return _cmd_build(args)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ingest.records import load_records
 
     from .build import lines_from_records
-    from .validate import union_graph, validate_graph
+    from .validate import validate_lines
 
     if not args.records.is_dir():
         print(f"dkg validate: records directory not found: {args.records}", file=sys.stderr)
@@ -116,7 +188,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(_problems_report(problems, args.format))
         return EXIT_INVALID
-    report = validate_graph(union_graph(lines_from_records(records)))
+    report = validate_lines(lines_from_records(records), args.engine)
     if args.format == "json":
         out = json.loads(_shacl_report(report, "json"))
         out["records"] = {"count": len(records), "problems": []}

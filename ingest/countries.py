@@ -14,10 +14,17 @@ Examples
 ('Greece', 'GB')
 >>> lookup("XX") is None
 True
+>>> [lookup_name(n).alpha_2 for n in ("Italy", "Italia", "Belgio", "United States", "Deutschland")]
+['IT', 'IT', 'BE', 'US', 'DE']
+>>> lookup_name("Atlantis") is None
+True
 """
 
 from __future__ import annotations
 
+import gettext
+import os
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
@@ -58,6 +65,55 @@ def lookup(code: str) -> Country | None:
     key = code.strip().upper()
     key = EU_ALIASES.get(key, key)
     return _by_alpha2().get(key)
+
+
+#: English names in common use that ISO 3166 no longer (or never) uses.
+_ENGLISH_ALIASES = {"turkey": "TR", "swaziland": "SZ", "macedonia": "MK", "burma": "MM", "cape verde": "CV",
+                    "holland": "NL", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+                    "northern ireland": "GB", "usa": "US", "united states of america": "US", "ivory coast": "CI",
+                    "czech republic": "CZ", "east timor": "TL", "vatican": "VA", "palestine": "PS"}
+
+
+def _fold(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name.replace("\u2019", "'")).encode("ascii", "ignore").decode().casefold()
+    text = " ".join(text.replace(",", " ").replace(".", " ").split())
+    return text.removeprefix("the ")
+
+
+@cache
+def _by_name() -> dict[str, str]:
+    """Folded country names in every language pycountry ships -> alpha-2.
+
+    Sources such as Participedia write country names in the contributor's language (``Italia``,
+    ``Belgio``); pycountry's ISO 3166 translations cover them. A name that means different
+    countries in different languages is left out rather than guessed.
+    """
+    names: dict[str, set[str]] = {}
+    countries = list(pycountry.countries)
+    for c in countries:
+        for name in {c.name, getattr(c, "official_name", c.name), getattr(c, "common_name", c.name), c.alpha_2, c.alpha_3}:
+            names.setdefault(_fold(name), set()).add(c.alpha_2)
+    english = {n for n in names}
+    for lang in sorted(os.listdir(pycountry.LOCALES_DIR)):
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for c in countries:
+            for name in {c.name, getattr(c, "common_name", c.name)}:
+                folded = _fold(tr.gettext(name))
+                if folded not in english:
+                    names.setdefault(folded, set()).add(c.alpha_2)
+    names.setdefault("kosovo", set()).add("XK")
+    for alias, code in _ENGLISH_ALIASES.items():
+        names[alias] = {code}
+    return {name: codes.pop() for name, codes in names.items() if len(codes) == 1}
+
+
+def lookup_name(name: str) -> Country | None:
+    """Find a country by its name in English or another language, or by its ISO code."""
+    code = _by_name().get(_fold(name))
+    return _by_alpha2().get(code) if code else lookup(name) if len(name.strip()) == 2 else None
 
 
 def country_iri(code: str) -> str:

@@ -249,23 +249,40 @@ def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated
 
 
 def _participation(rec: Participation, ref, concept, kind_of, g: str, add) -> None:  # noqa: ANN001
-    m = iri(entity_iri("membership", rec.key))
-    agent, target = ref(rec.agent), ref(rec.target)
+    membership_quads(add, g, key=rec.key, agent=ref(rec.agent), target=ref(rec.target), role=rec.role,
+                     role_iri=concept("role", rec.role), sources=[ref(k) for k in rec.source],
+                     start=rec.start, end=rec.end, note=rec.note,
+                     to_organisation=kind_of[rec.target] == "organisation")
+
+
+def membership_quads(add, g: str, *, key: str, agent: str, target: str, role: str, role_iri: str,  # noqa: ANN001
+                     sources: list[str], start: When | None = None, end: When | None = None,
+                     note: str | None = None, to_organisation: bool = False) -> str:
+    """The qualified participation (an ``org:Membership`` node) plus its shortcut triples.
+
+    Every source (curated records, CORDIS, ...) maps a participation through here, so that all
+    of them share one model: ``id/membership/<key>`` with member, organisation, role, sources and
+    an optional ``time:Interval``; plus ``org:memberOf`` (target is an organisation) or
+    ``dkg:participatesIn``, ``schema:organizer`` for organisers and hosts and
+    ``dkg:coordinatedBy`` for coordinators. ``agent``, ``target``, ``role_iri`` and ``sources``
+    are N-Quads terms; returns the membership node's term.
+    """
+    m = iri(entity_iri("membership", key))
     add(quad(m, RDF_TYPE, _C["Membership"], g))
     add(quad(m, _T["member"], agent, g))
     add(quad(m, _T["organization"], target, g))
-    add(quad(m, _T["role"], concept("role", rec.role), g))
-    for key in rec.source:
-        add(quad(m, _T["source"], ref(key), g))
-    if rec.note:
-        add(quad(m, _T["note"], literal(rec.note, lang="en"), g))
-    if rec.start or rec.end:
-        base = entity_iri("membership", rec.key)
+    add(quad(m, _T["role"], role_iri, g))
+    for source in sources:
+        add(quad(m, _T["source"], source, g))
+    if note:
+        add(quad(m, _T["note"], literal(note, lang="en"), g))
+    if start or end:
+        base = entity_iri("membership", key)
         interval = iri(f"{base}/interval")
         add(quad(m, _T["during"], interval, g))
         add(quad(interval, RDF_TYPE, _C["Interval"], g))
-        for when, p_date, p_time, suffix in ((rec.start, _T["start"], _T["hasBeginning"], "start"),
-                                             (rec.end, _T["end"], _T["hasEnd"], "end")):
+        for when, p_date, p_time, suffix in ((start, _T["start"], _T["hasBeginning"], "start"),
+                                             (end, _T["end"], _T["hasEnd"], "end")):
             if when is None:
                 continue
             instant = iri(f"{base}/{suffix}")
@@ -275,14 +292,12 @@ def _participation(rec: Participation, ref, concept, kind_of, g: str, add) -> No
             add(quad(instant, RDF_TYPE, _C["Instant"], g))
             add(quad(instant, _IN_XSD[when.datatype], value, g))
     # The shortcut triple(s) of the qualified relation.
-    if kind_of[rec.target] == "organisation":
-        add(quad(agent, _T["memberOf"], target, g))
-    else:
-        add(quad(agent, _T["participatesIn"], target, g))
-    if rec.role in ORGANISER_ROLES:
+    add(quad(agent, _T["memberOf"] if to_organisation else _T["participatesIn"], target, g))
+    if role in ORGANISER_ROLES:
         add(quad(target, _T["organizer"], agent, g))
-    if rec.role in COORDINATOR_ROLES:
+    if role in COORDINATOR_ROLES:
         add(quad(target, _T["coordinatedBy"], agent, g))
+    return m
 
 
 def _canonical_number(text: str) -> str:

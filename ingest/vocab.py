@@ -27,6 +27,7 @@ from .namespaces import ID, SKOS
 VOCABULARY_FILES = ("methods.ttl", "classifications.ttl")
 _PREF = ox.NamedNode(str(SKOS.prefLabel))
 _IN_SCHEME = ox.NamedNode(str(SKOS.inScheme))
+_ALT = ox.NamedNode(str(SKOS.altLabel))
 
 
 @dataclass
@@ -34,6 +35,8 @@ class Vocabularies:
     """Concept keys and English labels, by scheme key."""
 
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: scheme -> key -> alternative labels (``skos:altLabel``), for matching other sources' names.
+    alt_labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def keys(self, scheme: str) -> frozenset[str]:
         return frozenset(self.labels.get(scheme, {}))
@@ -54,11 +57,18 @@ def load_vocabularies(ontology_dir: Path = ONTOLOGY_DIR) -> Vocabularies:
         triples = list(ox.parse(path=ontology_dir / name, format=ox.RdfFormat.TURTLE))
         schemes = {t.subject.value: t.object.value for t in triples if t.predicate == _IN_SCHEME}
         for t in triples:
-            if t.predicate != _PREF or t.subject.value not in schemes:
+            if t.predicate not in (_PREF, _ALT) or t.subject.value not in schemes:
                 continue
             scheme_iri, concept = schemes[t.subject.value], t.subject.value
             scheme_key = scheme_iri.rsplit("/", 1)[-1]
             if not concept.startswith(f"{prefix}{scheme_key}/"):
                 raise ValueError(f"{name}: concept {concept} is not under {prefix}{scheme_key}/")
-            vocab.labels.setdefault(scheme_key, {})[concept.rsplit("/", 1)[-1]] = t.object.value
+            key = concept.rsplit("/", 1)[-1]
+            if t.predicate == _PREF:
+                vocab.labels.setdefault(scheme_key, {})[key] = t.object.value
+            else:
+                vocab.alt_labels.setdefault(scheme_key, {}).setdefault(key, []).append(t.object.value)
+        for scheme_labels in vocab.alt_labels.values():
+            for names in scheme_labels.values():
+                names.sort()
     return vocab

@@ -31,7 +31,7 @@ def test_usage_errors_exit_2(capsys, tmp_path):
 
 def test_build_query_stats(tmp_path, capsys):
     out = tmp_path / "b"
-    assert main(["build", "--records", str(SEED_RECORDS), "--out", str(out)]) == EXIT_OK
+    assert main(["build", "--records", str(SEED_RECORDS), "--out", str(out), "--no-sources"]) == EXIT_OK
     assert "built" in capsys.readouterr().out
     assert main(["query", "SELECT ?n WHERE { project:ec-net rdfs:label ?n }", "--store", str(out), "--format", "csv"]) == EXIT_OK
     assert capsys.readouterr().out == "n\nEuropean Citizenship Network of Towns\n\n"
@@ -58,7 +58,7 @@ def test_invalid_records_exit_1_with_json_report(records, tmp_path, capsys):
     assert report["conforms"] is False
     assert report["records"]["problems"][0] | {} == {**report["records"]["problems"][0], "file": "projects.csv",
                                                       "line": 4, "field": "start", "value": "01/11/2022"}
-    assert main(["build", "--records", str(records), "--out", str(tmp_path / "b")]) == EXIT_INVALID
+    assert main(["build", "--records", str(records), "--out", str(tmp_path / "b"), "--no-sources"]) == EXIT_INVALID
     assert "previous graph (if any) is unchanged" in capsys.readouterr().err
 
 

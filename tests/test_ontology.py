@@ -20,6 +20,8 @@ EXTRA_TERMS = {
     "http://www.w3.org/ns/adms#status",
     "http://purl.org/vocab/vann/preferredNamespacePrefix",
     "http://purl.org/vocab/vann/preferredNamespaceUri",
+    "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
+    "http://www.w3.org/2003/01/geo/wgs84_pos#long",
 }
 CLOSED = [ORG, SKOS, DCTERMS, PROV, SDO, TIME, DCAT, FOAF, RDF, RDFS, OWL]
 

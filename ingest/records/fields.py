@@ -25,6 +25,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -185,7 +186,9 @@ Key = Annotated[str, AfterValidator(_check_key)]
 Keys = Annotated[tuple[str, ...], BeforeValidator(_split), AfterValidator(_check_keys)]
 Text = Annotated[str, AfterValidator(_check_text)]
 Texts = Annotated[tuple[Text, ...], BeforeValidator(_split)]
-Date = Annotated[When, BeforeValidator(lambda v: When.parse(v) if isinstance(v, str) else v)]
+# Records repeat the same few thousand dates; When is immutable, so parse each text once.
+_parse_when = lru_cache(maxsize=65536)(When.parse)
+Date = Annotated[When, BeforeValidator(lambda v: _parse_when(v) if isinstance(v, str) else v)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Bool = Annotated[bool, BeforeValidator(_check_bool)]

@@ -21,6 +21,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -94,6 +95,8 @@ def load_records(directory: Path | str, vocab: Vocabularies | None = None) -> tu
         return records, [Problem(str(directory), 0, "", "", "records directory not found")]
     known = {m.file for m in MODELS}  # type: ignore[attr-defined]
     for path in sorted(directory.glob("*.csv")):
+        if path.name == "resolution.csv":
+            continue  # curator decisions for entity resolution, read by ingest.resolve
         if path.name not in known:
             problems.append(Problem(path.name, 0, "", "", f"unknown record file; expected one of {', '.join(sorted(known))}"))
     for model in MODELS:
@@ -208,10 +211,17 @@ def _check_references(records: RecordSet, vocab: Vocabularies, problems: list[Pr
             _check_row(row, records, vocab, problems)
 
 
+@lru_cache(maxsize=None)
+def _fields(model: type) -> frozenset[str]:
+    # Looked up once per model class: pydantic's model_fields property is slow on a hot path.
+    return frozenset(model.model_fields)
+
+
 def _check_row(row: Row, records: RecordSet, vocab: Vocabularies, problems: list[Problem]) -> None:
     rec = row.record
+    fields = _fields(type(rec))
     for name, kinds in REFERENCES.items():
-        if name not in type(rec).model_fields:
+        if name not in fields:
             continue
         value = getattr(rec, name)
         for key in value if isinstance(value, tuple) else (value,) if value else ():
@@ -227,7 +237,7 @@ def _check_row(row: Row, records: RecordSet, vocab: Vocabularies, problems: list
     if row.file in TYPE_SCHEMES:
         schemes["type"] = TYPE_SCHEMES[row.file]
     for name, scheme in schemes.items():
-        if name not in type(rec).model_fields:
+        if name not in fields:
             continue
         value = getattr(rec, name)
         allowed = vocab.keys(scheme)
@@ -239,7 +249,7 @@ def _check_row(row: Row, records: RecordSet, vocab: Vocabularies, problems: list
         problems.append(Problem(row.file, row.line, "end", end.lexical, f"end is before start ({start.lexical})"))
     if isinstance(rec, Claim):
         if rec.value is None and rec.qualifier != "almost-all":
-            problems.append(Problem(row.file, row.line, "value", "", f"required field is empty (only qualifier 'almost-all' goes without a number)"))
+            problems.append(Problem(row.file, row.line, "value", "", "required field is empty (only qualifier 'almost-all' goes without a number)"))
         if rec.value is not None and rec.qualifier == "almost-all":
             problems.append(Problem(row.file, row.line, "value", rec.value, "qualifier 'almost-all' takes no number; use 'almost' with a number"))
     if isinstance(rec, Participation) and rec.agent == rec.target:

@@ -1,0 +1,164 @@
+"""External sources (CORDIS and Participedia exports) by adapter name, and their configuration.
+
+The sources to build besides the curated records are listed in a TOML file
+(``data/sources.toml`` by default)::
+
+    [[source]]
+    name = "cordis-h2020-society"          # named graph graph/<name>; lower-case key
+    adapter = "cordis"                      # one of ADAPTERS
+    path = "../../shared/data/cordis/h2020-participations"   # relative to this file
+    optional = true                         # skip (and say so) when the path is missing
+    title = "CORDIS: H2020 projects and participations"
+    retrieved = "2020-12-31"                # when the export was made (xsd:date)
+    [source.filter]
+    parts = ["SC6", "SWAFS"]                # adapter-specific filters
+
+A ``participedia`` source's path is a directory of export files (or one file); ``bodies = true``
+also stores the long ``body`` texts.
+
+Every build maps every configured source from scratch, so re-ingesting a source replaces its
+named graph: there are no stale or duplicate triples to clean up.
+
+Examples
+--------
+>>> [(s.name, s.adapter, s.optional) for s in load_config(Path("data/sources.toml"))]
+[('cordis-h2020-society', 'cordis', True), ('cordis-horizon-europe-sample', 'cordis', True), ('participedia', 'participedia', True)]
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..namespaces import KEY_PATTERN
+from ..records.load import Problem
+
+ADAPTERS = ("cordis", "participedia")
+DEFAULT_CONFIG = Path("data/sources.toml")
+
+
+class ConfigError(ValueError):
+    """The sources file cannot be used; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    name: str
+    adapter: str
+    path: Path
+    optional: bool = False
+    title: str = ""
+    retrieved: str | None = None
+    filters: dict = field(default_factory=dict, hash=False)
+    bodies: bool = False
+
+
+@dataclass
+class SourceResult:
+    """What mapping one source produced (or why it was skipped)."""
+
+    name: str
+    lines: list[str] = field(default_factory=list)
+    rejects: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    skipped: str = ""
+
+
+def load_config(path: Path | str) -> list[SourceConfig]:
+    """Read and check a sources file; paths become absolute (relative to the file)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: sources file not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    out, names = [], set()
+    for i, entry in enumerate(data.get("source", []), 1):
+        where = f"{path}: [[source]] #{i}"
+        unknown = set(entry) - {"name", "adapter", "path", "optional", "title", "retrieved", "filter", "bodies"}
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        for key in ("name", "adapter", "path"):
+            if not isinstance(entry.get(key), str) or not entry[key]:
+                raise ConfigError(f"{where}: {key} is required (a string)")
+        name = entry["name"]
+        if not KEY_PATTERN.match(name) or name in {"curated", "ontology", "reference", "build", "resolution"}:
+            raise ConfigError(f"{where}: name {name!r} must be a lower-case key and not a reserved graph name")
+        if name in names:
+            raise ConfigError(f"{where}: duplicate name {name!r}")
+        names.add(name)
+        if entry["adapter"] not in ADAPTERS:
+            raise ConfigError(f"{where}: unknown adapter {entry['adapter']!r}; expected one of {', '.join(ADAPTERS)}")
+        out.append(SourceConfig(name, entry["adapter"], (path.parent / entry["path"]).resolve(),
+                                bool(entry.get("optional", False)), entry.get("title", ""),
+                                str(entry["retrieved"]) if entry.get("retrieved") else None,
+                                dict(entry.get("filter", {})), bool(entry.get("bodies", False))))
+    return out
+
+
+def _toml_value(value) -> str:  # noqa: ANN001
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ConfigError(f"cannot write {value!r} to the sources file")
+
+
+def upsert_source(path: Path | str, entry: dict) -> None:
+    """Add a source entry to the sources file, or replace the entry with the same name.
+
+    The file's leading comment block is kept; entries are rewritten in a plain layout.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    data = tomllib.loads(text) if text else {}
+    entries = [e for e in data.get("source", []) if e.get("name") != entry["name"]] + [entry]
+    header = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            header.append(line)
+        else:
+            break
+    out = [*header] if header else []
+    for e in entries:
+        out += ["", "[[source]]"]
+        out += [f"{k} = {_toml_value(v)}" for k, v in e.items() if k != "filter" and v not in (None, "")]
+        if e.get("filter"):
+            out.append("[source.filter]")
+            out += [f"{k} = {_toml_value(v)}" for k, v in e["filter"].items()]
+    path.write_text("\n".join(out).lstrip("\n") + "\n", encoding="utf-8")
+    load_config(path)  # the file must still be valid
+
+
+def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN001
+    """Run the adapter of one configured source; a missing optional path is skipped, not an error."""
+    if not config.path.exists():
+        if config.optional:
+            return SourceResult(config.name, skipped=f"{config.path} not found (optional source)")
+        raise ConfigError(f"source {config.name}: {config.path} not found")
+    if config.adapter == "cordis":
+        from .cordis import cordis_filter, cordis_quads
+
+        kwargs = {}
+        if vocab is not None:
+            kwargs = {"role_iri": lambda k: vocab.iri("role", k), "orgtype_iri": lambda k: vocab.iri("orgtype", k)}
+        result = cordis_quads(config.path, config.name, filters=cordis_filter(config.filters, config.name),
+                              title=config.title or "CORDIS projects and participations",
+                              retrieved=config.retrieved, **kwargs)
+        return SourceResult(config.name, result.lines, result.rejects, result.counts)
+    if config.adapter == "participedia":
+        from .participedia import participedia_quads
+
+        if config.filters:
+            raise ConfigError(f"source {config.name}: the participedia adapter takes no filters")
+        result = participedia_quads(config.path, config.name, bodies=config.bodies,
+                                    title=config.title or "Participedia exports", retrieved=config.retrieved,
+                                    vocab=vocab)
+        return SourceResult(config.name, result.lines, result.rejects, result.counts)
+    raise ConfigError(f"source {config.name}: unknown adapter {config.adapter!r}")

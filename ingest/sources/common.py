@@ -1,0 +1,60 @@
+"""Pieces every source adapter shares: keys from free text, source-graph descriptions, cities."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..countries import Country
+from ..namespaces import DCAT, DCTERMS, DKG, PAV, PROV, RDFS, SCHEMA, entity_iri
+from ..nquads import RDF_TYPE, XSD_DATE, iri, literal, quad
+
+_T = {name: iri(str(term)) for name, term in {
+    "label": RDFS.label, "title": DCTERMS.title, "url": SCHEMA.url, "licence": DCTERMS.license,
+    "retrieved": PAV.retrievedOn, "derived": PROV.wasDerivedFrom, "attribution": DKG.attribution,
+    "containedIn": SCHEMA.containedInPlace, "source": DCTERMS.source,
+}.items()}
+_C = {name: iri(str(term)) for name, term in {
+    "SourceDocument": DKG.SourceDocument, "Dataset": DCAT.Dataset, "City": SCHEMA.City}.items()}
+
+
+def slug(text: str) -> str:
+    """A record key from free text: ASCII, lower case, words joined by hyphens.
+
+    >>> slug("Aarhus C"), slug("Liège"), slug("  ")
+    ('aarhus-c', 'liege', '')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def describe_source(add, g: str, doc: str, source: str, *, title: str, home: str, licence: str,  # noqa: ANN001
+                    retrieved: str | None = None, attribution: str | None = None) -> None:
+    """The source document and the source's named graph as a ``dcat:Dataset`` with its licence."""
+    add(quad(doc, RDF_TYPE, _C["SourceDocument"], g))
+    add(quad(doc, _T["label"], literal(title), g))
+    add(quad(doc, _T["title"], literal(title), g))
+    add(quad(doc, _T["url"], iri(home), g))
+    add(quad(doc, _T["licence"], iri(licence), g))
+    if retrieved:
+        add(quad(doc, _T["retrieved"], literal(retrieved, XSD_DATE), g))
+    add(quad(g, RDF_TYPE, _C["Dataset"], g))
+    add(quad(g, _T["label"], literal(f"{title} (democracy-kg source graph {source})"), g))
+    add(quad(g, _T["licence"], iri(licence), g))
+    add(quad(g, _T["derived"], doc, g))
+    if attribution:
+        add(quad(doc, _T["attribution"], literal(attribution), g))
+        add(quad(g, _T["attribution"], literal(attribution), g))
+
+
+def city(add, g: str, doc: str, name: str, country: Country) -> str | None:  # noqa: ANN001
+    """The city ``id/city/<cc>-<name>`` in ``country`` (its term), or ``None`` for an empty name."""
+    key = slug(name)
+    if not key:
+        return None
+    c = iri(entity_iri("city", f"{country.alpha_2.lower()}-{key}"))
+    add(quad(c, RDF_TYPE, _C["City"], g))
+    add(quad(c, _T["label"], literal(name), g))
+    add(quad(c, _T["containedIn"], iri(country.iri), g))
+    add(quad(c, _T["source"], doc, g))
+    return c
