@@ -36,8 +36,9 @@ build: run ## same as run
 test: $(STAMP) system-deps ## install what the tests need and run them (unit, doctests, build, CLI)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the build benchmark; results go to benchmarks/results/
+bench: $(STAMP) ## run the build and source-ingest benchmarks; results go to benchmarks/results/
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_sources.py
 
 clean: ## remove the build directory (not the venv)
 	rm -rf $(OUT)

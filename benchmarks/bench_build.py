@@ -35,21 +35,21 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
-def _child(mode: str, records: str, out: str) -> None:
+def _child(mode: str, records: str, out: str, sources: str | None = None) -> None:
     """Run one build in this process and print a JSON line with its numbers."""
     t0 = time.perf_counter()
     if mode in ("dkg", "dkg+pyshacl"):
         from graph.build import build
 
-        result = build(records, out, shacl="pyshacl" if mode == "dkg+pyshacl" else "oxigraph")
+        result = build(records, out, shacl="pyshacl" if mode == "dkg+pyshacl" else "oxigraph", sources=sources)
         triples, timings = result.triples, result.timings
     else:
         import rdflib
 
-        from graph.build import generate_lines
+        from graph.build import generate_lines, map_sources
 
         timings: dict[str, float] = {}
-        lines, _ = generate_lines(records, timings)
+        lines, _ = generate_lines(records, timings, map_sources(sources, timings))
         t = time.perf_counter()
         Path(out).mkdir(parents=True, exist_ok=True)
         ds = rdflib.Dataset(store="Oxigraph")
@@ -63,8 +63,10 @@ def _child(mode: str, records: str, out: str) -> None:
     print(json.dumps({"mode": mode, "triples": triples, "seconds": elapsed, "peak_mb": peak_mb, "timings": timings}))
 
 
-def run(mode: str, records: Path, out: Path) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(records), str(out)],
+def run(mode: str, records: Path, out: Path, sources: Path | None = None) -> dict:
+    """One build in a fresh process (so its peak memory is its own); its numbers."""
+    extra = ["--child-sources", str(sources)] if sources else []
+    proc = subprocess.run([sys.executable, __file__, "--child", mode, str(records), str(out), *extra],
                           capture_output=True, text=True)
     if proc.returncode:
         raise SystemExit(f"{mode} build failed:\n{proc.stderr}")
@@ -77,9 +79,10 @@ def main() -> None:
     parser.add_argument("--pyshacl-scales", default="")
     parser.add_argument("--naive-max-scale", type=float, default=1.0)
     parser.add_argument("--child", nargs=3)
+    parser.add_argument("--child-sources")
     args = parser.parse_args()
     if args.child:
-        _child(*args.child)
+        _child(*args.child, sources=args.child_sources)
         return
     sys.path.insert(0, str(HERE))
     from synthetic import generate

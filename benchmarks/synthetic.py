@@ -9,6 +9,7 @@ The same seed and scale always give the same files.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import sys
 from pathlib import Path
@@ -89,3 +90,57 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, int]:
 
 if __name__ == "__main__":
     print(generate(Path(sys.argv[1]), float(sys.argv[2]) if len(sys.argv) > 2 else 1.0))
+
+
+#: The real H2020 participations set (../shared/data/README.md): projects, participations, PICs.
+H2020 = {"projects": 31_451, "participations": 144_726, "organisations": 35_871}
+PARTS = ["SC1", "SC2", "SC3", "SC4", "SC5", "SC6", "SC7", "SWAFS", "ERC", "MSCA", "LEIT-ICT", "LEIT-NMP", "INFRA", "FET"]
+SCHEMES = ["RIA", "IA", "CSA", "ERC-STG", "ERC-COG", "MSCA-IF-EF-ST", "SME-2"]
+ROLES = ["coordinator"] + ["participant"] * 8 + ["thirdParty", "partner"]
+ACTIVITIES = ["HES", "REC", "PRC", "PUB", "OTH"]
+
+
+def generate_cordis(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, int]:
+    """CORDIS tables in the H2020 layout (``;``-separated), ``scale`` times the real set's size.
+
+    Organisations take part with a heavy-tailed popularity (a few in thousands of projects, most
+    in one), names for about a quarter of them, CORDIS country codes; the same seed and scale
+    always give the same files.
+    """
+    rng = random.Random(seed)
+    n = {k: max(10, int(v * scale)) for k, v in H2020.items()}
+    out.mkdir(parents=True, exist_ok=True)
+    pics = [str(900_000_000 + i) for i in range(n["organisations"])]
+    weights = [1.0 / (i + 1) ** 0.9 for i in range(n["organisations"])]
+    cumulative = list(itertools.accumulate(weights))  # choices() would re-add the weights per call
+    countries = [c if c not in ("GR", "GB") else {"GR": "EL", "GB": "UK"}[c] for c in COUNTRIES]
+    org_country = [rng.choice(countries) for _ in pics]
+    org_activity = [rng.choice(ACTIVITIES) for _ in pics]
+    org_name = [f"SYNTHETIC ORGANISATION {i}" if rng.random() < 0.25 else "" for i in range(len(pics))]
+    with (out / "project.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\n")
+        w.writerow(["id", "acronym", "status", "title", "startDate", "endDate", "totalCost", "ecMaxContribution",
+                    "frameworkProgramme", "fundingScheme", "programmePart", "rcn"])
+        for i in range(n["projects"]):
+            year = 2014 + rng.randrange(7)
+            cost = rng.randrange(50_000, 10_000_000)
+            rcn = str(190_000 + i)
+            w.writerow([rcn, f"P{i}", "", "", f"{year}-{rng.randrange(1, 13):02d}-01", f"{year + 3}-{rng.randrange(1, 13):02d}-28",
+                        cost, cost, "H2020", rng.choice(SCHEMES), rng.choice(PARTS), rcn])
+    per_project = n["participations"] / n["projects"]
+    with (out / "organization.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator="\n")
+        w.writerow(["projectID", "projectAcronym", "organisationID", "name", "shortName", "activityType", "country",
+                    "order", "role", "ecContribution", "totalCost"])
+        written = 0
+        for i in range(n["projects"]):
+            size = int(per_project) + (1 if rng.random() < per_project - int(per_project) else 0)
+            members: set[str] = set()
+            while len(members) < size:
+                members.update(rng.choices(pics, cum_weights=cumulative, k=size - len(members)))
+            for order, pic in enumerate(sorted(members), 1):
+                k = int(pic) - 900_000_000
+                w.writerow([190_000 + i, "", pic, org_name[k], "", org_activity[k], org_country[k], order,
+                            "coordinator" if order == 1 else rng.choice(ROLES[1:]), rng.randrange(0, 2_000_000), ""])
+                written += 1
+    return {"projects": n["projects"], "participations": written, "organisations": n["organisations"]}

@@ -138,3 +138,15 @@ def test_dkg_ingest_refuses_filters_for_participedia(tmp_path, capsys):
     assert main(["ingest", "participedia", str(FIXTURES.parent / "participedia"), "--sources", str(tmp_path / "s.toml"),
                  "--part", "SC6"]) == 2
     assert "CORDIS sources only" in capsys.readouterr().err
+
+
+def test_progress_bar_switch(monkeypatch):
+    from ingest.sources.common import progress
+
+    rows = [1, 2, 3]
+    monkeypatch.setenv("DKG_PROGRESS", "0")
+    assert progress(rows, 3, "x") is rows
+    monkeypatch.setenv("DKG_PROGRESS", "1")
+    bar = progress(rows, 3, "x")
+    assert not bar.disable  # (tqdm marks itself disabled once closed, so check before iterating)
+    assert list(bar) == rows

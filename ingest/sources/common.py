@@ -58,3 +58,19 @@ def city(add, g: str, doc: str, name: str, country: Country) -> str | None:  # n
     add(quad(c, _T["containedIn"], iri(country.iri), g))
     add(quad(c, _T["source"], doc, g))
     return c
+
+
+def progress(rows, total: int | None, description: str):  # noqa: ANN001, ANN201
+    """``rows`` with a progress bar on an interactive terminal (tqdm), unchanged otherwise.
+
+    ``DKG_PROGRESS=0`` turns the bar off and ``DKG_PROGRESS=1`` forces it on.
+    """
+    import os
+
+    setting = os.environ.get("DKG_PROGRESS", "")
+    if setting == "0":
+        return rows
+    from tqdm import tqdm
+
+    return tqdm(rows, total=total, desc=description, unit=" rows", leave=False, mininterval=0.5,
+                disable=None if setting != "1" else False)

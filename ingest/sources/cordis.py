@@ -35,7 +35,7 @@ from ..namespaces import DCAT, DCTERMS, DKG, ORG, PAV, PROV, RDFS, SCHEMA, SKOS,
 from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
-from .common import city, describe_source, slug
+from .common import city, describe_source, progress, slug
 
 #: CORDIS participant roles -> keys of the project's role scheme.
 ROLES = {"coordinator": "coordinator", "participant": "participant", "partner": "partner",
@@ -158,10 +158,11 @@ def read_table(path: Path) -> tuple[list[str], Iterable[tuple[int, dict[str, str
     first = text.split("\n", 1)[0]
     reader = csv.reader(text.splitlines(keepends=True), delimiter=detect_delimiter(first))
     header = [h.strip() for h in next(reader, [])]
+    lines = text.count("\n")
 
     def rows() -> Iterable[tuple[int, dict[str, str]]]:
         end = reader.line_num
-        for values in reader:
+        for values in progress(reader, lines, f"{path.parent.name}/{path.name}"):
             # The line a record starts on (a quoted field may hold newlines).
             line, end = end + 1, reader.line_num
             if not any(v.strip() for v in values):

@@ -49,7 +49,7 @@ from ..namespaces import DCAT, DCTERMS, DKG, ORG, PAV, PROV, RDFS, SCHEMA, SKOS,
 from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
-from .common import city, describe_source, slug
+from .common import city, describe_source, progress, slug
 
 LICENCE = "https://creativecommons.org/licenses/by-nc-sa/3.0/"
 ATTRIBUTION = "Participedia, participedia.net"
@@ -171,7 +171,7 @@ def read_export(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
         reader = csv.DictReader(f)
         rows = []
         end = reader.line_num  # the header's last line
-        for row in reader:
+        for row in progress(reader, None, path.name):
             # Report the line a record starts on (records may span lines: embedded newlines).
             start, end = end + 1, reader.line_num
             rows.append((start, {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in row.items()}))

@@ -1,0 +1,98 @@
+"""Source-ingest benchmark: CORDIS H2020 (real, when ../shared has it) and a seeded synthetic 10x.
+
+Each row is one ``dkg build`` of the curated records plus one CORDIS source (parse, map, resolve,
+validate, bulk-load, dump), in its own process, side by side with the naive path (the same
+records and mapping, then rdflib ``Graph.add`` into an oxrdflib store) where memory allows.
+Rows are appended to ``benchmarks/results/sources.jsonl`` as they are measured and a table to
+``sources.md`` at the end.
+
+Usage: ``python benchmarks/bench_sources.py [--synthetic-scales 1,10] [--naive-max-triples 2000000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+REAL_H2020 = ROOT.parent / "shared" / "data" / "cordis" / "h2020-participations"
+RECORDS = ROOT / "data" / "records"
+
+
+def _config(directory: Path, data: Path, name: str) -> Path:
+    path = directory / f"{name}.toml"
+    path.write_text(f'[[source]]\nname = "{name}"\nadapter = "cordis"\npath = "{data}"\n', encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--synthetic-scales", default="1,10")
+    parser.add_argument("--naive-max-triples", type=int, default=2_000_000,
+                        help="skip the naive path above this size (it needs about 2.3 kB per triple)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from bench_build import run
+    from synthetic import generate_cordis
+
+    RESULTS.mkdir(exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="dkg-bench-sources-") as tmp:
+        sets = []
+        if REAL_H2020.is_dir():
+            sets.append(("H2020 (real)", 1.0, REAL_H2020))
+        else:
+            print(f"{REAL_H2020} not found: real H2020 rows skipped", flush=True)
+        for scale in (float(s) for s in args.synthetic_scales.split(",") if s):
+            data = Path(tmp) / f"synthetic-{scale:g}"
+            counts = generate_cordis(data, scale)
+            print(f"synthetic {scale:g}x: {counts}", flush=True)
+            sets.append((f"synthetic {scale:g}x", scale, data))
+        for label, scale, data in sets:
+            config = _config(Path(tmp), data, "cordis")
+            dkg = run("dkg", RECORDS, Path(tmp) / f"out-{label}-dkg", config)
+            modes = [dkg]
+            if dkg["triples"] <= args.naive_max_triples:
+                modes.append(run("naive", RECORDS, Path(tmp) / f"out-{label}-naive", config))
+            for r in modes:
+                r.update(set=label, scale=scale, tps=r["triples"] / r["seconds"])
+                rows.append(r)
+                with (RESULTS / "sources.jsonl").open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(r) + "\n")
+                print(f"{label:<16} {r['mode']:<6} {r['triples']:>9} triples {r['seconds']:7.1f} s "
+                      f"{r['tps']:>8.0f} triples/s peak {r['peak_mb']:6.0f} MB", flush=True)
+    _write(rows)
+
+
+def _write(rows: list[dict]) -> None:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"\n## Source ingest benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+             "dkg = `dkg build` of the curated records plus one CORDIS source: parse, map, resolve, SHACL, "
+             "bulk load, dumps. naive = same mapping, then rdflib `Graph.add` into oxrdflib.\n",
+             "| set | path | triples | seconds | triples/s | peak MB |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['set']} | {r['mode']} | {r['triples']} | {r['seconds']:.1f} | {r['tps']:.0f} | {r['peak_mb']:.0f} |")
+    dkg = [r for r in rows if r["mode"] == "dkg" and r["set"].startswith("synthetic")]
+    if len(dkg) >= 2:
+        a, b = dkg[0], dkg[-1]
+        k = math.log(b["seconds"] / a["seconds"]) / math.log(b["triples"] / a["triples"])
+        lines.append(f"\nGrowth exponent (time ~ triples^k), {a['set']} -> {b['set']}: k = {k:.2f}")
+    lines.append("\nStep times (s): " + "; ".join(
+        f"{r['set']}: " + ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items()) for r in rows if r["mode"] == "dkg"))
+    text = "\n".join(lines) + "\n"
+    with (RESULTS / "sources.md").open("a", encoding="utf-8") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
