@@ -135,6 +135,14 @@ def test_bodies_only_on_request(store):
     assert any("Long fixture body text." in line for line in with_bodies.lines)
 
 
+def test_truncated_bodies_are_reported(tmp_path):
+    # Also the regression test for the first data row's line number (it was reported as 1).
+    text = (FIXTURES / "methods.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "methods.csv").write_text(text.replace("Long fixture body text.", "x" * 32_766), encoding="utf-8")
+    cut = participedia_quads(tmp_path, bodies=True)
+    assert [(p.line, p.field) for p in cut.rejects if "cut this text" in p.message] == [(2, "body")]
+
+
 def test_participedia_graph_conforms(result):
     report = validate_lines(generate_lines(SEED_RECORDS)[0] + result.lines)
     assert report.conforms, str(report)

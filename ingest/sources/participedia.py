@@ -53,6 +53,8 @@ from .common import city, describe_source, progress, slug
 
 LICENCE = "https://creativecommons.org/licenses/by-nc-sa/3.0/"
 ATTRIBUTION = "Participedia, participedia.net"
+#: Participedia's exporter cuts long texts at this many characters (a spreadsheet cell limit).
+BODY_LIMIT = 32_766
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: Participedia ``sector`` values (both vocabularies) -> keys of the organisation-type scheme.
 SECTORS = {
@@ -170,6 +172,7 @@ def read_export(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         rows = []
+        reader.fieldnames  # noqa: B018 - reads the header now, so that line_num counts it
         end = reader.line_num  # the header's last line
         for row in progress(reader, None, path.name):
             # Report the line a record starts on (records may span lines: embedded newlines).
@@ -323,6 +326,9 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
             add(quad(subject, _T["description"], literal(description), g))
         if bodies and row.get("body", "").strip():
             add(quad(subject, _T["body"], literal(clean_text(row["body"])), g))
+            if len(row["body"]) >= BODY_LIMIT:
+                reject(file, line, "body", f"{row['body'][:40]}...", f"the export cut this text at {BODY_LIMIT} "
+                       "characters; stored as exported (read the rest on the entry's page)", row=False)
         return True
 
     # Methods first: cases and organisations link to them, and their titles decide the matches.
