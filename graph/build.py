@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import heapq
 import json
 import os
 import platform
@@ -83,7 +84,7 @@ class BuildResult:
 
 
 def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = None,
-                   sources: list[SourceResult] | None = None, resolution: dict | None = None) -> tuple[list[str], int]:
+                   sources: list[SourceResult] | None = None) -> tuple[list[str], int]:
     """Validated records, ontology, reference data and mapped sources as sorted, unique N-Quads lines."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
@@ -91,8 +92,7 @@ def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = N
     records = require_records(records_dir, vocab)
     timings["records"] = time.perf_counter() - t
     t = time.perf_counter()
-    extra = [line for s in sources or () for line in s.lines]
-    lines = lines_from_records(records, vocab, extra, resolution)
+    lines = lines_from_records(records, vocab, [line for s in sources or () for line in s.lines])
     timings["map"] = time.perf_counter() - t
     return lines, len(records)
 
@@ -109,26 +109,11 @@ def map_sources(config_file: Path | str | None, timings: dict[str, float] | None
     return results
 
 
-def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, extra: list[str] | None = None,
-                       resolution: dict | None = None) -> list[str]:
+def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, extra: list[str] | None = None) -> list[str]:
     """Already validated records, plus ontology, reference data and ``extra`` lines (mapped
-    sources), as sorted unique N-Quads lines.
-
-    When ``extra`` is given, organisations are resolved across sources (:mod:`ingest.resolve`)
-    and the ``resolution`` graph is added; pass a dict as ``resolution`` to receive the
-    :class:`ingest.resolve.Resolution` under the key ``"result"``.
-    """
+    sources), as sorted unique N-Quads lines."""
     lines = record_quads(records, vocab or load_vocabularies(), "curated")
-    if extra:
-        lines += extra
-        sources = ["curated"] + sorted({line[line.rfind(" <") + 2:-3].rsplit("/", 1)[-1] for line in extra})
-        if resolution is not None and resolution.get("order"):
-            sources = ["curated"] + list(resolution["order"])
-        decisions = resolution.get("decisions") if resolution is not None else None
-        result = resolve(lines, sources, decisions)
-        lines += result.lines
-        if resolution is not None:
-            resolution["result"] = result
+    lines += extra or []
     lines += ontology_quads()
     lines += reference_quads()
     # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
@@ -154,11 +139,17 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
     source_results = map_sources(sources, timings)
-    resolution = {"order": [r.name for r in source_results], "decisions": Path(records_dir) / RESOLUTION_FILE}
-    lines, n_records = generate_lines(records_dir, timings, source_results, resolution)
-    resolved = resolution.get("result")
+    lines, n_records = generate_lines(records_dir, timings, source_results)
     for r in source_results:
         r.lines = []  # merged into `lines`; free them
+    resolved = None
+    if any(not r.skipped for r in source_results):
+        # Link the same organisation across sources; the links go to graph/resolution, merged
+        # into the sorted lines without sorting them again.
+        t = time.perf_counter()
+        resolved = resolve(lines, ["curated"] + [r.name for r in source_results], Path(records_dir) / RESOLUTION_FILE)
+        lines = list(heapq.merge(lines, sorted(set(resolved.lines))))
+        timings["resolve"] = time.perf_counter() - t
 
     if shacl == "pyshacl":
         t = time.perf_counter()

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .. import countries
 from ..mapping import membership_quads
-from ..namespaces import DCAT, DCTERMS, DKG, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
+from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
 from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
@@ -51,19 +51,17 @@ PROJECT_REQUIRED = ("id",)
 ORGANISATION_REQUIRED = ("projectID", "organisationID", "role")
 
 _T = {name: iri(str(term)) for name, term in {
-    "label": RDFS.label, "altLabel": SKOS.altLabel, "source": DCTERMS.source, "title": DCTERMS.title,
+    "label": RDFS.label, "altLabel": SKOS.altLabel, "source": DCTERMS.source,
     "start": SCHEMA.startDate, "end": SCHEMA.endDate, "cordis": DKG.cordisProjectId, "rcn": DKG.cordisRcn, "acronym": DKG.acronym,
     "funder": SCHEMA.funder, "pic": DKG.pic, "country": DKG.country, "classification": ORG.classification,
     "totalCost": DKG.totalCost, "ecMax": DKG.ecMaxContribution, "ec": DKG.ecContribution,
     "fundingScheme": DKG.fundingScheme, "partOf": DCTERMS.isPartOf,
-    "dctype": DCTERMS.type, "licence": DCTERMS.license, "derived": PROV.wasDerivedFrom,
-    "retrieved": PAV.retrievedOn, "location": SCHEMA.location, "containedIn": SCHEMA.containedInPlace,
-    "url": SCHEMA.url, "sourceType": DCTERMS.type,
+    "dctype": DCTERMS.type, "location": SCHEMA.location,
+    "url": SCHEMA.url,
 }.items()}
 _C = {name: iri(str(term)) for name, term in {
     "Project": SCHEMA.Project, "Organization": ORG.Organization, "Programme": DKG.Programme,
-    "FundingScheme": SCHEMA.FundingScheme, "SourceDocument": DKG.SourceDocument, "Dataset": DCAT.Dataset,
-    "City": SCHEMA.City,
+    "FundingScheme": SCHEMA.FundingScheme,
 }.items()}
 _ID = re.compile(r"^\d+$")
 

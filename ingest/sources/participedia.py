@@ -45,7 +45,7 @@ from pathlib import Path
 
 from .. import countries
 from ..mapping import membership_quads
-from ..namespaces import DCAT, DCTERMS, DKG, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
+from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
 from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
@@ -91,20 +91,18 @@ NO_VALUE = {"", "n/a", "not_applicable", "dont", "not"}
 
 _T = {name: iri(str(term)) for name, term in {
     "label": RDFS.label, "pref": SKOS.prefLabel, "inScheme": SKOS.inScheme, "exact": SKOS.exactMatch,
-    "source": DCTERMS.source, "title": DCTERMS.title, "description": DCTERMS.description,
+    "source": DCTERMS.source, "description": DCTERMS.description,
     "url": SCHEMA.url, "pid": DKG.participediaId, "start": SCHEMA.startDate, "end": SCHEMA.endDate,
     "country": DKG.country, "location": SCHEMA.location, "containedIn": SCHEMA.containedInPlace,
     "classification": ORG.classification, "method": DKG.usesMethod, "iap2": DKG.iap2Level,
     "participants": DKG.participantCount, "partOf": DCTERMS.isPartOf, "body": SCHEMA.text,
-    "licence": DCTERMS.license, "attribution": DKG.attribution, "derived": PROV.wasDerivedFrom,
-    "retrieved": PAV.retrievedOn, "topConcept": SKOS.topConceptOf, "dctitle": DCTERMS.title,
+    "dctitle": DCTERMS.title,
     "lat": f"{GEO}lat", "long": f"{GEO}long",
 }.items()}
 _T.update({name: iri(str(DKG[name])) for spec in (CASE_FACETS, METHOD_FACETS, ORGANISATION_FACETS)
            for name, _ in spec.values()})
 _C = {name: iri(str(term)) for name, term in {
     "Case": DKG.Case, "Concept": SKOS.Concept, "Scheme": SKOS.ConceptScheme, "Organization": ORG.Organization,
-    "SourceDocument": DKG.SourceDocument, "Dataset": DCAT.Dataset, "City": SCHEMA.City,
 }.items()}
 _LINK = re.compile(r'\((\d+)(?:\.0)?,(\w+),((?:"(?:[^"\\]|\\.|"")*")|[^)]*)\)')
 _ID = re.compile(r"^(\d+)(?:\.0)?$")
@@ -223,6 +221,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     concepts_made: set[str] = set()
     methods_made: set[str] = set()
     orgs_made: set[str] = set()
+    classified: set[str] = set()  # organisations typed from an organisation export's sector
 
     def count(key: str) -> None:
         counts[key] = counts.get(key, 0) + 1
@@ -271,7 +270,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                 count("methods matched to the project's scheme")
         return m
 
-    def organisation(oid: str, name: str, file: Path, line: int) -> str:
+    def organisation(oid: str, name: str) -> str:
         o = iri(entity_iri("organisation", f"participedia-{oid}"))
         if o not in orgs_made:
             orgs_made.add(o)
@@ -368,7 +367,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                 continue
             if not common(o, row, file, line, "organization", oid):
                 continue
-            organisation(oid, clean_text(row["title"]), file, line)
+            organisation(oid, clean_text(row["title"]))
             sectors = _values(row, "sector")
             types = [SECTORS.get(s.casefold()) for s in sectors]
             for s, t in zip(sectors, types):
@@ -376,6 +375,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                     reject(file, line, "sector", s, "unknown sector; the organisation is typed as unspecified", row=False)
             for t in sorted({t for t in types if t} or {"unspecified"}):
                 add(quad(o, _T["classification"], iri(vocab.iri("orgtype", t)), g))
+            classified.add(o)
             place(o, row, file, line)
             for stem in ("type_method", "type_tool", "specific_methods_tools_techniques"):
                 for value in _values(row, stem):
@@ -440,15 +440,14 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
             if row.get("primary_organizer_id", "").strip() and oid is None:
                 reject(file, line, "primary_organizer_id", row["primary_organizer_id"], "a Participedia id is a number; organiser left out", row=False)
             if oid:
-                o = organisation(oid, clean_text(row.get("primary_organizer_title", "")), file, line)
+                o = organisation(oid, clean_text(row.get("primary_organizer_title", "")))
                 membership_quads(add, g, key=f"participedia-{oid}--organiser--participedia-case-{cid}", agent=o,
                                  target=c, role="organiser", role_iri=iri(vocab.iri("role", "organiser")), sources=[doc])
             count("cases mapped")
 
     # Organisations only known as organisers of cases (no organisation export given) still
     # need a type for the shapes: unspecified, which says exactly that.
-    declared = {line.split(" ", 1)[0] for line in out if f" {_T['classification']} " in line}
-    for o in sorted(orgs_made - declared):
+    for o in sorted(orgs_made - classified):
         add(quad(o, _T["classification"], iri(vocab.iri("orgtype", "unspecified")), g))
     counts["organisations (all, incl. organisers only named by cases)"] = len(orgs_made)
     counts["method concepts (all, incl. methods only named by links)"] = len(methods_made)
