@@ -2,13 +2,15 @@
 
 Steps (each timed in the report):
 
-1. read and validate the records (all problems at once; :class:`ingest.records.RecordError`);
-2. map records, ontology and country reference to N-Quads lines; sort and de-duplicate them;
-3. write the canonical dump (sorted N-Quads) and bulk-load exactly that file into a new store,
-   writing the TriG and per-graph Turtle dumps meanwhile;
-4. validate the staging store with SHACL compiled to SPARQL (:mod:`graph.shacl_sparql`;
-   :class:`graph.validate.ShaclError` when it fails);
-5. add the build-metadata graph (kept out of the dumps);
+1. map the configured external sources (:mod:`ingest.sources`; bad rows become rejects);
+2. read and validate the records (all problems at once; :class:`ingest.records.RecordError`);
+3. map records, ontology and country reference to N-Quads lines with the sources' lines; sort
+   and de-duplicate them; resolve organisations across sources (:mod:`ingest.resolve`);
+4. write the canonical dump (sorted N-Quads); bulk-load exactly that file into a new on-disk
+   store in a worker thread while an in-memory copy is validated with SHACL compiled to SPARQL
+   (:mod:`graph.shacl_sparql`; :class:`graph.validate.ShaclError` when it fails) and written out
+   as TriG and per-graph Turtle;
+5. add the build-metadata graph (kept out of the dumps), ``rejects.csv`` and ``matches.csv``;
 6. publish the release atomically (:meth:`graph.store.BuildLayout.publish`).
 
 Nothing is written outside the staging directory until step 6, so a failed or killed build
