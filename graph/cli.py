@@ -84,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("human", "json"), default="human", help="report format (default: %(default)s)")
     p.add_argument("--engine", choices=ENGINES, default="oxigraph",
                    help="SHACL engine (default: %(default)s; pyshacl is the slow reference implementation)")
+    p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
+                   help="also map and check the sources in this TOML file (default: %(default)s when it exists)")
+    p.add_argument("--no-sources", action="store_true", help="check the curated records only")
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built store",
@@ -126,8 +129,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"dkg build: records directory not found: {args.records}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        sources = None if args.no_sources or (args.sources == DEFAULT_SOURCES and not DEFAULT_SOURCES.exists()) else args.sources
-        result = build(args.records, args.out, shacl=args.shacl_engine, sources=sources)
+        result = build(args.records, args.out, shacl=args.shacl_engine, sources=_sources_file(args))
     except RecordError as err:
         print(_problems_report(err.problems, args.format), file=sys.stderr)
         print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
@@ -178,7 +180,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ingest.records import load_records
 
-    from .build import lines_from_records
+    from ingest.sources import ConfigError
+
+    from .build import lines_from_records, map_sources
     from .validate import validate_lines
 
     if not args.records.is_dir():
@@ -188,15 +192,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if problems:
         print(_problems_report(problems, args.format))
         return EXIT_INVALID
-    report = validate_lines(lines_from_records(records), args.engine)
+    try:
+        sources = map_sources(_sources_file(args))
+    except (ConfigError, FileNotFoundError, ValueError) as err:
+        print(f"dkg validate: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    report = validate_lines(lines_from_records(records, extra=[line for s in sources for line in s.lines]), args.engine)
+    rejects = {s.name: [p.as_dict() for p in s.rejects] for s in sources if not s.skipped}
     if args.format == "json":
         out = json.loads(_shacl_report(report, "json"))
         out["records"] = {"count": len(records), "problems": []}
+        out["sources"] = {s.name: {"skipped": s.skipped, "counts": s.counts, "rejects": rejects.get(s.name, [])}
+                          for s in sources}
         print(json.dumps(out, indent=2))
     else:
         print(f"records: {len(records)} records, no problems")
+        for s in sources:
+            if s.skipped:
+                print(f"source {s.name}: skipped, {s.skipped}")
+            else:
+                print(f"source {s.name}: {len(s.rejects)} reject(s)" + "".join(f"\n  {p}" for p in s.rejects))
         print(report)
+    # Sources' rejects are reported, not fatal (the build keeps going past them too).
     return EXIT_OK if report.conforms else EXIT_INVALID
+
+
+def _sources_file(args: argparse.Namespace) -> Path | None:
+    """The sources file a command should use: none with --no-sources or when the default is absent."""
+    if args.no_sources or (args.sources == DEFAULT_SOURCES and not DEFAULT_SOURCES.exists()):
+        return None
+    return args.sources
 
 
 def _cmd_query(args: argparse.Namespace) -> int:

@@ -150,3 +150,14 @@ def test_progress_bar_switch(monkeypatch):
     bar = progress(rows, 3, "x")
     assert not bar.disable  # (tqdm marks itself disabled once closed, so check before iterating)
     assert list(bar) == rows
+
+
+def test_dkg_validate_checks_configured_sources_and_lists_their_rejects(tmp_path, cordis_copy, capsys):
+    import json
+
+    config = _he_config(tmp_path, cordis_copy)
+    assert main(["validate", "--records", str(SEED_RECORDS), "--sources", str(config), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["conforms"] is True
+    rejects = out["sources"]["cordis-he"]["rejects"]
+    assert len(rejects) == 8 and {"file", "line", "field", "value", "message"} <= set(rejects[0])
