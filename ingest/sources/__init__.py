@@ -56,7 +56,7 @@ class SourceConfig:
 
 @dataclass
 class SourceResult:
-    """What mapping one source produced (or why it was skipped)."""
+    """What mapping one source produced (or why it was skipped): every adapter returns one."""
 
     name: str
     lines: list[str] = field(default_factory=list)
@@ -148,17 +148,15 @@ def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN00
         kwargs = {}
         if vocab is not None:
             kwargs = {"role_iri": lambda k: vocab.iri("role", k), "orgtype_iri": lambda k: vocab.iri("orgtype", k)}
-        result = cordis_quads(config.path, config.name, filters=cordis_filter(config.filters, config.name),
-                              title=config.title or "CORDIS projects and participations",
-                              retrieved=config.retrieved, **kwargs)
-        return SourceResult(config.name, result.lines, result.rejects, result.counts)
+        return cordis_quads(config.path, config.name, filters=cordis_filter(config.filters, config.name),
+                            title=config.title or "CORDIS projects and participations",
+                            retrieved=config.retrieved, **kwargs)
     if config.adapter == "participedia":
         from .participedia import participedia_quads
 
         if config.filters:
             raise ConfigError(f"source {config.name}: the participedia adapter takes no filters")
-        result = participedia_quads(config.path, config.name, bodies=config.bodies,
-                                    title=config.title or "Participedia exports", retrieved=config.retrieved,
-                                    vocab=vocab)
-        return SourceResult(config.name, result.lines, result.rejects, result.counts)
+        return participedia_quads(config.path, config.name, bodies=config.bodies,
+                                  title=config.title or "Participedia exports", retrieved=config.retrieved,
+                                  vocab=vocab)
     raise ConfigError(f"source {config.name}: unknown adapter {config.adapter!r}")

@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, grap
 from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
+from . import SourceResult
 from .common import city, describe_source, progress, slug
 
 #: CORDIS participant roles -> keys of the project's role scheme.
@@ -132,15 +133,6 @@ def cordis_filter(options: dict, where: str = "") -> CordisFilter:
                         strings("keywords"), frozenset(strings("project_ids")))
 
 
-@dataclass
-class CordisResult:
-    """What one CORDIS ingest produced: N-Quads lines, rejects and counts for the summary."""
-
-    lines: list[str]
-    rejects: list[Problem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-
-
 def detect_delimiter(header: str) -> str:
     """``;`` or ``,``: whichever separates more fields of the header line.
 
@@ -196,7 +188,7 @@ def decimal_or_none(text: str) -> str | None:
 
 def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: CordisFilter | None = None,
                  title: str = "CORDIS projects and participations", retrieved: str | None = None,
-                 role_iri=None, orgtype_iri=None) -> CordisResult:  # noqa: ANN001
+                 role_iri=None, orgtype_iri=None) -> SourceResult:  # noqa: ANN001
     """Map ``project.csv`` and ``organization.csv`` in ``directory`` to N-Quads in ``graph/<source>``.
 
     ``role_iri`` and ``orgtype_iri`` turn a role or organisation-type key into its concept IRI
@@ -392,7 +384,7 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
                 add(quad(m, _T["ec"], literal(amount, XSD_DECIMAL), g))
         counts["participations kept"] += 1
     counts["organisations"] = len(organisations)
-    return CordisResult(out, rejects, counts)
+    return SourceResult(source, out, rejects, counts)
 
 
 def _programme(add, g: str, doc: str, framework: str, part: str, seen: set[str]) -> str | None:  # noqa: ANN001

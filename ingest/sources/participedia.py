@@ -40,7 +40,6 @@ from __future__ import annotations
 import csv
 import html
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import countries
@@ -49,6 +48,7 @@ from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, grap
 from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
 from ..records.fields import When
 from ..records.load import Problem
+from . import SourceResult
 from .common import city, describe_source, progress, slug
 
 LICENCE = "https://creativecommons.org/licenses/by-nc-sa/3.0/"
@@ -106,13 +106,6 @@ _C = {name: iri(str(term)) for name, term in {
 }.items()}
 _LINK = re.compile(r'\((\d+)(?:\.0)?,(\w+),((?:"(?:[^"\\]|\\.|"")*")|[^)]*)\)')
 _ID = re.compile(r"^(\d+)(?:\.0)?$")
-
-
-@dataclass
-class ParticipediaResult:
-    lines: list[str]
-    rejects: list[Problem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def clean_text(text: str) -> str:
@@ -184,7 +177,7 @@ def read_export(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
 
 def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *, bodies: bool = False,
                        title: str = "Participedia exports", retrieved: str | None = None,
-                       vocab=None) -> ParticipediaResult:  # noqa: ANN001
+                       vocab=None) -> SourceResult:  # noqa: ANN001
     """Map Participedia export files (or every ``*.csv`` in a directory) into ``graph/<source>``."""
     if vocab is None:
         from ..vocab import load_vocabularies
@@ -451,7 +444,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         add(quad(o, _T["classification"], iri(vocab.iri("orgtype", "unspecified")), g))
     counts["organisations (all, incl. organisers only named by cases)"] = len(orgs_made)
     counts["method concepts (all, incl. methods only named by links)"] = len(methods_made)
-    return ParticipediaResult(out, rejects, counts)
+    return SourceResult(source, out, rejects, counts)
 
 
 def _own_method_labels(vocab) -> dict[str, str]:  # noqa: ANN001
