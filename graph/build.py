@@ -10,7 +10,9 @@ Steps (each timed in the report):
    store in a worker thread while an in-memory copy is validated with SHACL compiled to SPARQL
    (:mod:`graph.shacl_sparql`; :class:`graph.validate.ShaclError` when it fails) and written out
    as TriG and per-graph Turtle;
-5. add the build-metadata graph (kept out of the dumps), ``rejects.csv`` and ``matches.csv``;
+5. describe the dataset (VoID and DCAT, :mod:`graph.void`) in ``graph/void`` and
+   ``dumps/void.ttl``; add the build-metadata graph (kept out of the dumps), ``rejects.csv``
+   and ``matches.csv``;
 6. publish the release atomically (:meth:`graph.store.BuildLayout.publish`).
 
 Nothing is written outside the staging directory until step 6, so a failed or killed build
@@ -47,6 +49,7 @@ from ingest.vocab import Vocabularies, load_vocabularies
 from .store import DEFAULT_BUILD_DIR, BuildLayout
 from .shacl_sparql import validate_store
 from .validate import ENGINES, ShaclError, validate_lines
+from .void import describe_dataset, write_void_turtle
 
 DUMP_NAME = "democracy-kg"
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
@@ -195,6 +198,10 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
                 t = time.perf_counter()
                 graphs = _write_graph_dumps(memory, dumps)
                 timings["turtle"] = time.perf_counter() - t
+                t = time.perf_counter()
+                description = describe_dataset(memory, dumps, list(graphs))
+                write_void_turtle(description, dumps / "void.ttl")
+                timings["void"] = time.perf_counter() - t
                 del memory
             finally:
                 # Never leave the loader running into the staging clean-up (and never let its
@@ -213,7 +220,7 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
             result.resolution = resolved.counts
         timings["total"] = time.perf_counter() - wall
         meta = build_metadata_quads(result, started, Path(records_dir))
-        store.load(input="\n".join(meta) + "\n", format=ox.RdfFormat.N_QUADS)
+        store.load(input="\n".join(meta + description) + "\n", format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         (staging / "report.json").write_text(json.dumps(

@@ -4,7 +4,10 @@ Exit codes (every command):
 
 - ``0`` success;
 - ``1`` validation failed: the records have problems or the graph does not conform to the shapes;
-- ``2`` usage or input error: bad arguments, a missing records directory or store, a malformed query.
+- ``2`` usage or input error: bad arguments, a missing records directory or store, a malformed query,
+  an unknown question or parameter, a remote store that refused or could not be reached.
+
+``dkg push`` uses ``1`` when the remote store's counts differ from what was sent.
 """
 
 from __future__ import annotations
@@ -89,14 +92,49 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-sources", action="store_true", help="check the curated records only")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("query", help="run a SPARQL query against the built store",
-                       description="Run SPARQL against the store. The default graph is the union of all named graphs; "
-                                   "the project prefixes (dkg:, org:, schema:, skos:, ...) are predeclared.")
-    p.add_argument("sparql", nargs="?", help="the query text (or use -f)")
+    p = sub.add_parser("query", help="run a SPARQL query or a named question against the store or an endpoint",
+                       description="Run SPARQL against the built store, or against a remote SPARQL endpoint with "
+                                   "--endpoint. The default graph is the union of all named graphs; the project "
+                                   "prefixes (dkg:, org:, schema:, skos:, ...) are predeclared. --name runs a question "
+                                   "of the library (graph/queries/*.rq; --list shows them); --param values are bound "
+                                   "as RDF terms, never pasted into the query text.")
+    p.add_argument("sparql", nargs="?", help="the query text (or use -f or --name)")
     p.add_argument("-f", "--file", type=Path, help="read the query from a .rq file")
+    p.add_argument("-n", "--name", help="run a named question of the library")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="a parameter of the question (repeatable), e.g. network=organisation:nets4dem")
+    p.add_argument("--list", action="store_true", help="list the named questions with their parameters and exit")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
+    _endpoint_arguments(p, "SPARQL 1.1 query endpoint to run against instead of the local store, "
+                           "e.g. http://127.0.0.1:7878/query")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: %(default)s)")
     p.set_defaults(func=_cmd_query)
+
+    p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint (127.0.0.1:7878)",
+                       description="Run the Oxigraph SPARQL server over a snapshot of the current build: read-only, "
+                                   "bound to 127.0.0.1 unless --host says otherwise, with a query timeout, the union "
+                                   "of all graphs as default graph, and Oxigraph's query editor at /. A build running "
+                                   "meanwhile does not affect it; restart to serve a newer build.")
+    p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
+    p.add_argument("--port", type=int, default=7878, help="port (default: %(default)s)")
+    p.add_argument("--timeout", type=int, default=30, help="query timeout in seconds (default: %(default)s)")
+    p.add_argument("--cors", action="store_true", help="allow cross-origin requests (for query pages on other sites)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("push", help="upload the built dataset to a remote store, graph by graph",
+                       description="Upload every named graph of the built store (or those given with --graph) to a "
+                                   "SPARQL 1.1 Graph Store HTTP Protocol endpoint: one streamed PUT per graph, which "
+                                   "replaces that graph on the server. With --query-endpoint the triples per graph "
+                                   "are counted there afterwards and compared. Exit codes: 0 pushed (and the counts "
+                                   "agree), 1 counts differ, 2 usage error or the server refused or was unreachable.")
+    p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
+    _endpoint_arguments(p, "Graph Store endpoint, e.g. http://127.0.0.1:7879/store (Oxigraph), "
+                           "http://host:3030/ds/data (Fuseki); see docs/scale-out.md")
+    p.add_argument("--graph", action="append", default=[], metavar="NAME",
+                   help="only this graph (a name such as curated, or a graph IRI; repeatable)")
+    p.add_argument("--query-endpoint", metavar="URL", help="SPARQL query endpoint of the same server, to check the counts")
+    p.set_defaults(func=_cmd_push)
 
     p = sub.add_parser("stats", help="count entities per class and triples per named graph")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
@@ -224,25 +262,113 @@ def _sources_file(args: argparse.Namespace) -> Path | None:
     return args.sources
 
 
+def _endpoint_arguments(p: argparse.ArgumentParser, help_text: str) -> None:
+    from .remote import AUTH_SCHEMES, DEFAULT_PASSWORD_ENV
+
+    p.add_argument("--endpoint", help=help_text)
+    p.add_argument("--user", help="user name for HTTP authentication at the endpoint")
+    p.add_argument("--password-env", default=DEFAULT_PASSWORD_ENV, metavar="VAR",
+                   help="environment variable that holds the password (default: %(default)s); "
+                        "passwords are never taken from the command line")
+    p.add_argument("--auth", choices=tuple(AUTH_SCHEMES), default="basic", help="HTTP authentication scheme (default: %(default)s)")
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
-    from .query import format_result, run_query
+    from .library import LibraryError, ParameterError, QueryNotFound, get_query, load_library, parse_query_file
+    from .query import execute, format_result
+    from .remote import EndpointError, SparqlEndpoint, make_auth
     from .store import StoreNotFound, open_store
 
-    if bool(args.sparql) == bool(args.file):
-        print("dkg query: give either a query text or -f FILE", file=sys.stderr)
+    if args.list:
+        print(_library_listing(load_library()))
+        return EXIT_OK
+    if sum(map(bool, (args.sparql, args.file, args.name))) != 1:
+        print("dkg query: give exactly one of a query text, -f FILE or --name QUESTION (--list shows the questions)",
+              file=sys.stderr)
         return EXIT_USAGE
+    params = {}
+    for item in args.param:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            print(f"dkg query: --param expects KEY=VALUE, got {item!r}", file=sys.stderr)
+            return EXIT_USAGE
+        params[key.strip()] = value
     try:
-        text = args.file.read_text(encoding="utf-8") if args.file else args.sparql
-        store = open_store(args.store)
-    except (StoreNotFound, OSError) as err:
+        if args.name:
+            query = get_query(args.name)
+        elif args.file:
+            query = parse_query_file(args.file)
+        else:
+            query = parse_query_file(None, text=args.sparql)
+        if params and not query.parameters:
+            raise ParameterError(f"{query.name}: the query declares no parameters (a '# Parameters:' header)")
+        store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
+                 if args.endpoint else open_store(args.store))
+        result = execute(query, store, params)
+    except (StoreNotFound, OSError, QueryNotFound, LibraryError, ParameterError, EndpointError) as err:
         print(f"dkg query: {err}", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        result = run_query(store, text)
     except SyntaxError as err:
         print(f"dkg query: malformed SPARQL: {err}", file=sys.stderr)
         return EXIT_USAGE
     print(format_result(result, args.format))
+    return EXIT_OK
+
+
+def _library_listing(library: dict) -> str:
+    out = []
+    for q in library.values():
+        out.append(f"{q.name}\n    {q.question}")
+        for p in q.parameters:
+            extra = f", default {p.default}" if p.default else ", optional" if p.optional else ", required"
+            out.append(f"    --param {p.name}=<{p.kind}{extra}>  {p.description}")
+    return "\n".join(out)
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import ServeError, serve
+    from .store import StoreNotFound
+
+    try:
+        return serve(args.store, host=args.host, port=args.port, timeout=args.timeout, cors=args.cors)
+    except (ServeError, StoreNotFound) as err:
+        print(f"dkg serve: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _cmd_push(args: argparse.Namespace) -> int:
+    from ingest.namespaces import graph_iri
+
+    from .query import run_query
+    from .remote import EndpointError, SparqlEndpoint, make_auth, push
+    from .store import StoreNotFound, open_store
+
+    if not args.endpoint:
+        print("dkg push: --endpoint (the Graph Store URL) is required", file=sys.stderr)
+        return EXIT_USAGE
+    graphs = [g if "://" in g else graph_iri(g) for g in args.graph] or None
+    try:
+        auth = make_auth(args.user, args.password_env, args.auth)
+        store = open_store(args.store)
+        sent = push(store, args.endpoint, graphs=graphs, auth=auth,
+                    on_graph=lambda iri, n: print(f"  {iri}: {n} triples"))
+        print(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {args.endpoint}")
+        if not args.query_endpoint:
+            return EXIT_OK
+        remote = SparqlEndpoint(args.query_endpoint, auth=auth)
+        differ = []
+        for iri, n in sent.items():
+            result = run_query(remote, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            there = int(result.rows[0][0].value)
+            if there != n:
+                differ.append(f"  {iri}: sent {n}, the server has {there}")
+    except (StoreNotFound, EndpointError) as err:
+        print(f"dkg push: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if differ:
+        print("dkg push: the server's counts differ from what was sent:\n" + "\n".join(differ), file=sys.stderr)
+        return EXIT_INVALID
+    print(f"checked at {args.query_endpoint}: every graph has the triples sent")
     return EXIT_OK
 
 

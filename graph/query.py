@@ -1,8 +1,12 @@
-"""Run SPARQL against a built store and format the results (table, CSV, JSON).
+"""Run SPARQL against a built store or a remote endpoint; results as tables, CSV, JSON or pandas.
 
 The default graph of every query is the union of all named graphs, so simple questions need no
-``GRAPH`` clause; ``GRAPH ?g { ... }`` still reaches each source's own graph. Values are bound
-with pyoxigraph substitutions, never pasted into the query text.
+``GRAPH`` clause; ``GRAPH ?g { ... }`` still reaches each source's own graph. Parameter values
+are bound as RDF terms in a ``VALUES`` block (:func:`graph.library.with_values`), the same way
+for the embedded store and for remote endpoints, never pasted into the query text.
+
+:func:`select` and :func:`construct` are the Python API: a named question of the library (or
+SPARQL text) in, a typed :class:`pandas.DataFrame` or an :class:`rdflib.Graph` out.
 
 Examples
 --------
@@ -23,10 +27,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from ingest.namespaces import PREFIXES
+
+from .library import NamedQuery, get_query, parse_query_file, with_values
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import rdflib
+
+    from .remote import SparqlEndpoint
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -41,10 +55,13 @@ class QueryResult:
     triples: list[ox.Triple] | None = None
 
 
-def run_query(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-    """Execute ``sparql`` on ``store``; ``bindings`` pre-bind variables to RDF terms."""
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
-    answer = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=substitutions)
+def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
+              bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
+    """Execute ``sparql`` on ``store`` (embedded or remote); ``bindings`` bind variables to RDF terms."""
+    sparql = with_values(sparql, bindings or {})
+    if not isinstance(store, ox.Store):
+        return store.query(sparql)
+    answer = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult([], boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
@@ -108,3 +125,138 @@ def _json_term(term: ox.NamedNode | ox.Literal | ox.BlankNode) -> dict[str, str]
     elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
         out["datatype"] = term.datatype.value
     return out
+
+
+# --- the Python API: named questions or SPARQL text in, pandas / rdflib out --------------------
+
+def connect(store: ox.Store | SparqlEndpoint | Path | str = "build") -> ox.Store | SparqlEndpoint:
+    """An open store from a build directory, a store directory, an endpoint URL or an open store."""
+    if not isinstance(store, (str, Path)):
+        return store
+    from .store import open_store
+
+    if isinstance(store, str) and store.startswith(("http://", "https://")):
+        return open_store(store, backend="sparql")
+    return open_store(store)
+
+
+def as_query(query_or_name: str | NamedQuery | Path) -> NamedQuery:
+    """A :class:`NamedQuery` from a library name, a ``.rq`` path or SPARQL text."""
+    if isinstance(query_or_name, NamedQuery):
+        return query_or_name
+    if isinstance(query_or_name, Path):
+        return parse_query_file(query_or_name)
+    text = query_or_name.strip()
+    if text and all(c.isalnum() or c == "-" for c in text):
+        return get_query(text)
+    return parse_query_file(None, text=query_or_name)
+
+
+def execute(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpoint | Path | str = "build",
+            params: dict[str, object] | None = None) -> QueryResult:
+    """Run a named question (or SPARQL text) with its parameters bound as RDF terms.
+
+    A query with a ``# Parameters:`` header checks its parameters against it (names, kinds,
+    required ones) and fills in defaults. A query without one takes ``params`` as given: RDF
+    terms (``ox.NamedNode``, ``ox.Literal``), anything else as a plain literal.
+    """
+    query = as_query(query_or_name)
+    params = dict(params or {})
+    if query.parameters:
+        bindings = query.bind(params)
+    else:
+        bindings = {k: v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.Literal(str(v)) for k, v in params.items()}
+    return run_query(connect(store), query.text, bindings)
+
+
+def select(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpoint | Path | str = "build",
+           **params: object) -> pd.DataFrame:
+    """Run a SELECT (a library name, a ``.rq`` path or SPARQL text) and return a typed DataFrame.
+
+    Columns come in the SELECT order. Types follow the RDF datatypes of each column: integers
+    (and ``xsd:gYear``) become ``Int64``, decimals and doubles ``Float64``, booleans ``boolean``,
+    ``xsd:date`` ``datetime64[ns]``, ``xsd:dateTime`` ``datetime64[ns, UTC]``; IRIs and other
+    literals are strings. A column that mixes kinds (say ``xsd:date`` and ``xsd:gYearMonth``)
+    keeps each value's lexical form as a string rather than invent a day. Unbound values are NA.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> ex = lambda s: ox.NamedNode("http://ex/" + s)
+    >>> store.add(ox.Quad(ex("a"), ex("n"), ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ex("g")))
+    >>> store.add(ox.Quad(ex("b"), ex("n"), ox.Literal("4", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), ex("g")))
+    >>> df = select("SELECT ?s ?n ?none WHERE { ?s <http://ex/n> ?n } ORDER BY ?n", store)
+    >>> df.dtypes.astype(str).to_dict()
+    {'s': 'string', 'n': 'Int64', 'none': 'object'}
+    >>> int(df["n"].sum())
+    7
+    >>> select("SELECT ?s WHERE { ?s <http://ex/n> ?n }", store, n=ox.Literal("4", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))["s"].tolist()
+    ['http://ex/b']
+    """
+    result = execute(query_or_name, store, params)
+    if result.rows is None:
+        raise ValueError("select() runs SELECT queries; use construct() for CONSTRUCT/DESCRIBE"
+                         + (" (this one is an ASK)" if result.boolean is not None else ""))
+    return to_dataframe(result)
+
+
+def construct(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpoint | Path | str = "build",
+              **params: object) -> rdflib.Graph:
+    """Run a CONSTRUCT or DESCRIBE and return its triples as an :class:`rdflib.Graph` (project prefixes bound)."""
+    import rdflib
+
+    result = execute(query_or_name, store, params)
+    if result.triples is None:
+        raise ValueError("construct() runs CONSTRUCT or DESCRIBE queries; use select() for SELECT")
+    graph = rdflib.Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    if result.triples:
+        graph.parse(data=ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+    return graph
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {f"{_XSD}{t}" for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                     "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+                                     "unsignedShort", "unsignedByte", "gYear")}
+_FLOATS = {f"{_XSD}{t}" for t in ("decimal", "double", "float")}
+_STRINGS = {f"{_XSD}string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+
+
+def to_dataframe(result: QueryResult) -> pd.DataFrame:
+    """The rows of a SELECT result as a DataFrame typed per column (see :func:`select`)."""
+    import pandas as pd
+
+    rows = result.rows or []
+    columns = {}
+    for i, name in enumerate(result.variables):
+        columns[name] = _column([row[i] for row in rows], pd)
+    return pd.DataFrame(columns, columns=result.variables, index=pd.RangeIndex(len(rows)))
+
+
+def _column(terms: list, pd):  # noqa: ANN001, ANN202
+    present = [t for t in terms if t is not None]
+    if not present:
+        return pd.Series([pd.NA] * len(terms), dtype="object")
+    if all(isinstance(t, ox.NamedNode) for t in present):
+        return pd.array([None if t is None else t.value for t in terms], dtype="string")
+    if not all(isinstance(t, ox.Literal) for t in present):
+        return pd.Series([pd.NA if t is None else str(t) if isinstance(t, ox.BlankNode) else t.value for t in terms],
+                         dtype="object")
+    kinds = {t.datatype.value for t in present}
+    values = [None if t is None else t.value for t in terms]
+    try:
+        if kinds <= _INTEGERS:
+            return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        if kinds <= _FLOATS | _INTEGERS:
+            return pd.array([None if v is None else float(v) for v in values], dtype="Float64")
+        if kinds == {f"{_XSD}boolean"}:
+            return pd.array([None if v is None else v in ("true", "1") for v in values], dtype="boolean")
+        if kinds == {f"{_XSD}date"}:
+            return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d")
+        if kinds <= {f"{_XSD}dateTime", f"{_XSD}dateTimeStamp"}:
+            return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        pass  # an ill-typed lexical form: keep the text rather than fail or guess
+    return pd.array(values, dtype="string")

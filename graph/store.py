@@ -13,7 +13,8 @@ A build writes a new release beside the current one and only then points ``curre
 so a failed or killed build leaves the previous store and dumps untouched and queryable.
 
 Stores are plugins chosen by name, as in rdflib: :data:`BACKENDS` maps a name to an opener
-(``oxigraph`` is the embedded default; remote SPARQL stores are added as further backends).
+(``oxigraph`` is the embedded default; ``sparql`` is any remote SPARQL 1.1 endpoint, see
+:mod:`graph.remote`).
 """
 
 from __future__ import annotations
@@ -70,9 +71,10 @@ class BuildLayout:
 
     def _prune(self, current: Path, keep: int) -> None:
         # Keep the newest `keep` releases: a reader that opened the previous one keeps working.
+        # A release that a running `dkg serve` pinned is kept whatever its age.
         releases = sorted((p for p in self.releases.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
         for old in releases[:-keep]:
-            if old != current:
+            if old != current and not is_pinned(old):
                 shutil.rmtree(old, ignore_errors=True)
 
     def remove_stale_staging(self) -> list[Path]:
@@ -86,6 +88,28 @@ class BuildLayout:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
         return removed
+
+
+PIN_PREFIX = ".serving-"
+
+
+def pin_release(release: Path) -> Path:
+    """Mark ``release`` as in use by this process (a server) so builds do not prune it.
+
+    Returns the pin file; delete it to unpin. Pins of processes that are gone do not count.
+    """
+    pin = release / f"{PIN_PREFIX}{os.getpid()}"
+    pin.touch()
+    return pin
+
+
+def is_pinned(release: Path) -> bool:
+    """Whether a live process has pinned ``release`` (:func:`pin_release`)."""
+    for pin in release.glob(f"{PIN_PREFIX}*"):
+        pid = pin.name.removeprefix(PIN_PREFIX)
+        if pid.isdigit() and _alive(int(pid)):
+            return True
+    return False
 
 
 def _alive(pid: int) -> bool:
@@ -112,12 +136,20 @@ def _open_oxigraph(location: Path | str, read_only: bool = True) -> ox.Store:
     return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
 
 
-#: Store backends by name: each opens a pyoxigraph-compatible store from a location.
-BACKENDS: dict[str, Callable[..., ox.Store]] = {"oxigraph": _open_oxigraph}
+def _open_sparql(location: Path | str, read_only: bool = True):  # noqa: ANN202 - graph.remote.SparqlEndpoint
+    from .remote import SparqlEndpoint
+
+    if not read_only:
+        raise ValueError("remote SPARQL endpoints are opened for queries only; use 'dkg push' to upload")
+    return SparqlEndpoint(str(location))
+
+
+#: Store backends by name: each opens a store that :func:`graph.query.run_query` can query.
+BACKENDS: dict[str, Callable[..., object]] = {"oxigraph": _open_oxigraph, "sparql": _open_sparql}
 
 
 def open_store(location: Path | str = DEFAULT_BUILD_DIR, backend: str = "oxigraph", read_only: bool = True) -> ox.Store:
-    """Open a built store for fast SPARQL (pyoxigraph API).
+    """Open a built store for fast SPARQL (pyoxigraph API), or a remote endpoint (``backend="sparql"``).
 
     >>> open_store("/nonexistent")
     Traceback (most recent call last):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 BASE = "https://w3id.org/democracy-kg/"
 DKG = Namespace(BASE + "ontology#")
@@ -47,6 +47,7 @@ PREFIXES: dict[str, str] = {
     "pav": str(PAV),
     "adms": str(ADMS),
     "dcat": str(DCAT),
+    "void": str(VOID),
     "time": str(TIME),
     "eurio": str(EURIO),
     "country": str(COUNTRY),
@@ -66,7 +67,7 @@ PREFIXES.update({kind: f"{BASE}id/{kind}/" for kind in ENTITY_KINDS})
 KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Named graphs that hold build-run metadata and therefore stay out of deterministic dumps.
-NON_CONTENT_GRAPHS = frozenset({str(GRAPH["build"])})
+NON_CONTENT_GRAPHS = frozenset({str(GRAPH["build"]), str(GRAPH["void"])})
 
 
 def entity_iri(kind: str, key: str) -> str:

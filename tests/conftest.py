@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RECORDS = ROOT / "data" / "records"
+LIBRARY_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "library"
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +26,32 @@ def seed_store(seed_build):
     from graph.store import open_store
 
     return open_store(seed_build.layout.root)
+
+
+def library_records(target: Path) -> Path:
+    """The seed records plus the library's invented rows (tests/fixtures/library/records/)."""
+    shutil.copytree(SEED_RECORDS, target)
+    for extra in sorted((LIBRARY_FIXTURE / "records").glob("*.csv")):
+        rows = extra.read_text(encoding="utf-8").splitlines(keepends=True)[1:]  # without the header
+        with (target / extra.name).open("a", encoding="utf-8") as f:
+            f.writelines(rows)
+    return target
+
+
+@pytest.fixture(scope="session")
+def library_build(tmp_path_factory):
+    """Seed records, the library's rows and the CORDIS and Participedia fixtures, built once."""
+    from graph.build import build
+
+    base = tmp_path_factory.mktemp("library-build")
+    return build(library_records(base / "records"), base / "build", sources=LIBRARY_FIXTURE / "sources.toml")
+
+
+@pytest.fixture(scope="session")
+def library_store(library_build):
+    from graph.store import open_store
+
+    return open_store(library_build.layout.root)
 
 
 @pytest.fixture
