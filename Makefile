@@ -8,7 +8,8 @@ RECORDS ?= data/records
 OUT ?= build
 
 .DEFAULT_GOAL := help
-.PHONY: help run test bench build clean system-deps
+PORT ?= 7878
+.PHONY: help run test bench build serve clean system-deps
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -29,7 +30,8 @@ run: $(STAMP) ## install, build the seed graph, and print where the outputs are
 	@echo
 	$(BIN)/dkg stats --store $(OUT)
 	@echo
-	@echo "Query it:  $(BIN)/dkg query -f docs/examples/nets4dem-reach.rq"
+	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name members-of-network"
+	@echo "Serve it:  make serve    (SPARQL endpoint and query editor at http://127.0.0.1:$(PORT)/)"
 
 build: run ## same as run
 
@@ -39,6 +41,10 @@ test: $(STAMP) system-deps ## install what the tests need and run them (unit, do
 bench: $(STAMP) ## run the build and source-ingest benchmarks; results go to benchmarks/results/
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_sources.py
+
+serve: $(STAMP) ## serve the built graph read-only at http://127.0.0.1:$(PORT)/ (builds it first when missing)
+	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
+	$(BIN)/dkg serve --store $(OUT) --port $(PORT)
 
 clean: ## remove the build directory (not the venv)
 	rm -rf $(OUT)

@@ -9,13 +9,16 @@ example result, then the SPARQL (the project prefixes are predeclared)::
     #   network (iri, default organisation:nets4dem): the network.
     #   role (iri, optional): only members in this role, e.g. role:coordinator.
     #
-    # Example (seed data and test fixtures):
-    #   member | role | start | end
+    # Example:
+    #   member | memberName | memberRole | start | end | source
     #   ...
     SELECT ?member ?role ?start ?end WHERE { ... }
 
 A parameter line is ``name (kind[, default VALUE | , optional]): description``; a parameter with
-neither a default nor ``optional`` is required. Kinds (:data:`KINDS`) say how a value given as
+neither a default nor ``optional`` is required. The example is the answer on the seed records
+plus the test fixtures with the default parameters, or with those the heading names
+(``# Example (text=cities):``); ``python -m graph.library --write-examples BUILD_DIR`` rewrites
+the examples and ``tests/test_library.py`` checks that they are still true. Kinds (:data:`KINDS`) say how a value given as
 text (``--param key=value``) becomes an RDF term: ``iri`` (``<http://...>``, ``http(s)://...``,
 a project prefixed name such as ``organisation:nets4dem``, or ``kind/key`` for ``id/kind/key``),
 ``string``, ``integer``, ``decimal``, ``date``, ``year`` (an ``xsd:integer``), ``boolean``.
@@ -104,6 +107,7 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...] = ()
     example: str = ""
+    example_params: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
     form: str = field(default="SELECT")
 
@@ -137,6 +141,7 @@ def parse_query_file(path: Path | str | None, text: str | None = None) -> NamedQ
             raise ValueError("give a path or a text")
         text = path.read_text(encoding="utf-8")
     question, example, parameters = [], [], []
+    example_params: dict[str, str] = {}
     section = None
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.startswith("#"):
@@ -152,12 +157,16 @@ def parse_query_file(path: Path | str | None, text: str | None = None) -> NamedQ
             section = "parameters"
         elif heading.startswith("example"):
             section = "example"
+            m = re.match(r"example\s*\((?P<params>[^)]*)\)\s*:", line, re.I)
+            for item in (m["params"].split(",") if m else []):
+                key, _, value = item.partition("=")
+                example_params[key.strip()] = value.strip()
         elif section == "question" and line:
             question.append(line)
         elif section == "parameters" and line:
             parameters.append(_parse_parameter(line, path, number))
         elif section == "example":
-            example.append(raw[1:].removeprefix(" "))
+            example.append(raw[1:].removeprefix("   "))
         elif not line:
             section = None if section == "question" else section
     names = [p.name for p in parameters]
@@ -165,7 +174,7 @@ def parse_query_file(path: Path | str | None, text: str | None = None) -> NamedQ
         raise LibraryError(f"{path or '<query text>'}: a parameter is declared twice: {', '.join(names)}")
     form = _query_form(text)
     return NamedQuery(name=path.stem if path else "query", question=" ".join(question), text=text, parameters=tuple(parameters),
-                      example="\n".join(example).strip("\n"), path=path, form=form)
+                      example="\n".join(example).strip("\n"), example_params=example_params, path=path, form=form)
 
 
 def _parse_parameter(line: str, path: Path | None, number: int) -> Parameter:
@@ -206,6 +215,36 @@ def get_query(name: str, directory: Path | str = QUERIES_DIR) -> NamedQuery:
         known = ", ".join(load_library(directory))
         raise QueryNotFound(f"no question named {name!r} in the library; known: {known}")
     return parse_query_file(path)
+
+
+#: How examples are shown in the headers: at most this many rows, cells cut to this width.
+EXAMPLE_ROWS, EXAMPLE_WIDTH = 8, 40
+
+
+def example_table(query: NamedQuery, store) -> str:  # noqa: ANN001
+    """The example result of ``query`` on ``store`` (its example parameters), as the header shows it."""
+    from .query import execute, format_result
+
+    return format_result(execute(query, store, query.example_params), "table", EXAMPLE_ROWS, EXAMPLE_WIDTH)
+
+
+def write_examples(store, directory: Path | str = QUERIES_DIR) -> list[str]:  # noqa: ANN001
+    """Rewrite the example section of every question from its answer on ``store``; returns the changed names.
+
+    The examples are the answers on the seed records plus the test fixtures (``tests/conftest.py``
+    builds that graph; ``tests/test_library.py`` checks that every header still tells the truth).
+    """
+    changed = []
+    for query in load_library(directory).values():
+        lines = query.text.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lower().startswith("# example"))
+        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("#"))
+        body = ["#   " + line if line else "#" for line in example_table(query, store).splitlines()]
+        new = "\n".join(lines[:start + 1] + body + lines[end:]) + "\n"
+        if new != query.text:
+            query.path.write_text(new, encoding="utf-8")
+            changed.append(query.name)
+    return changed
 
 
 # --- binding values as RDF terms -------------------------------------------------------------
@@ -345,3 +384,16 @@ def _query_form(sparql: str) -> str:
         if m.lastgroup == "word" and m.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return m.group().upper()
     return "SELECT"
+
+
+if __name__ == "__main__":  # python -m graph.library --write-examples BUILD_DIR
+    import argparse
+
+    from graph.library import write_examples as _write_examples  # this module's classes, not __main__'s
+    from graph.store import open_store
+
+    parser = argparse.ArgumentParser(description="Maintain the question library's example sections.")
+    parser.add_argument("--write-examples", type=Path, metavar="BUILD_DIR", required=True,
+                        help="a build of the seed records plus the test fixtures (see tests/conftest.py)")
+    arguments = parser.parse_args()
+    print("\n".join(_write_examples(open_store(arguments.write_examples))) or "examples are up to date")

@@ -70,8 +70,11 @@ def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
     return QueryResult([], triples=list(answer))
 
 
-def format_result(result: QueryResult, fmt: str = "table") -> str:
-    """Render a result; ``fmt`` is one of :data:`FORMATS`."""
+def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None = None, max_width: int | None = None) -> str:
+    """Render a result; ``fmt`` is one of :data:`FORMATS`.
+
+    For ``table``, ``max_rows`` and ``max_width`` shorten long results and cells (with ``...``).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if result.boolean is not None:
@@ -92,15 +95,22 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         for row in rows:
             writer.writerow(["" if t is None else t.value if fmt == "csv" else str(t) for t in row])
         return buffer.getvalue()
-    cells = [[_n3(t) for t in row] for row in rows]
+    cells = [[_clip(compact(t), max_width) for t in row] for row in rows[:max_rows]]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
              "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    if max_rows is not None and len(rows) > max_rows:
+        lines.append(f"... ({len(rows)} rows in all)")
     return "\n".join(lines)
 
 
-def _n3(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
+def _clip(text: str, width: int | None) -> str:
+    text = text.replace("\n", " ")
+    return text if width is None or len(text) <= width else text[:width - 3] + "..."
+
+
+def compact(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     """Compact display: IRIs shortened with the project prefixes, literals as their plain value."""
     if term is None:
         return ""
@@ -254,9 +264,9 @@ def _column(terms: list, pd):  # noqa: ANN001, ANN202
         if kinds == {f"{_XSD}boolean"}:
             return pd.array([None if v is None else v in ("true", "1") for v in values], dtype="boolean")
         if kinds == {f"{_XSD}date"}:
-            return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d")
+            return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d").astype("datetime64[ns]")
         if kinds <= {f"{_XSD}dateTime", f"{_XSD}dateTimeStamp"}:
-            return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601")
+            return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601").astype("datetime64[ns, UTC]")
     except (ValueError, TypeError, OverflowError):
         pass  # an ill-typed lexical form: keep the text rather than fail or guess
     return pd.array(values, dtype="string")

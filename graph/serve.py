@@ -8,7 +8,9 @@ graphs, and the query editor page it ships at ``/``. democracy-kg adds the safe 
 - **read-only**: updates and Graph Store writes are refused by the server itself;
 - **loopback**: it binds to ``127.0.0.1`` unless told otherwise (and warns when told);
 - **a query timeout** (:data:`DEFAULT_TIMEOUT` seconds): a runaway query is stopped and the
-  server keeps answering;
+  server keeps answering. Oxigraph cancels a query only while it streams results, so a guard
+  (:class:`GuardedEndpoint`) listens on the public address, forwards to Oxigraph on a private
+  loopback port, and replaces the Oxigraph process when a request overstays the timeout;
 - **union default graph**, as ``dkg query``: the same questions give the same answers;
 - **a snapshot**: the server opens the release that ``build/current`` points to when it starts.
   Builds never write into a published release (they write a new one and swap the link), so a
@@ -19,12 +21,17 @@ graphs, and the query editor page it ships at ``/``. democracy-kg adds the safe 
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .store import DEFAULT_BUILD_DIR, BuildLayout, StoreNotFound, pin_release, resolve_store_path
@@ -96,37 +103,215 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class Backend:
+    """One ``oxigraph serve-read-only`` process on a private loopback port."""
+
+    def __init__(self, store: Path, timeout: int, cors: bool):
+        self.port = _free_port()
+        self.process = subprocess.Popen(server_command(store, "127.0.0.1", self.port, timeout, cors, program=oxigraph_binary()),
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.process.poll() is not None:
+                raise ServeError(f"the Oxigraph server stopped at once: {self.process.stderr.read().decode(errors='replace')[:500]}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.kill()
+                    raise ServeError("the Oxigraph server did not start within 30 s") from None
+                time.sleep(0.05)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+class GuardedEndpoint(ThreadingHTTPServer):
+    """The public address: forwards every request to the Oxigraph backend and enforces the timeout.
+
+    Oxigraph's own ``--timeout-s`` cancels a query only while it streams results; a query that
+    computes for long without producing a row (a large join that a filter empties) runs on
+    (oxigraph/oxigraph#1336). The guard times every request: one still running ``GRACE`` seconds
+    past the timeout gets a ``503`` answer, and the backend is replaced by a fresh process (a
+    few tenths of a second: the store is read-only and immutable), which is the only way to stop
+    the query. Requests in flight on the old backend at that moment get a ``503`` saying why.
+    """
+
+    daemon_threads = True
+    GRACE = 2.0
+
+    def __init__(self, address: tuple[str, int], store: Path, timeout: int, cors: bool = False,
+                 say: Callable[[str], None] = print):
+        self.store, self.timeout, self.cors, self.say = store, timeout, cors, say
+        self.lock = threading.Lock()
+        self.backend = Backend(store, timeout, cors)
+        self.generation = 0
+        self.inflight: dict[int, tuple[int, float]] = {}
+        self.stopped: set[int] = set()
+        self.restarts = 0
+        self._next_id = 0
+        self._closing = threading.Event()
+        super().__init__(address, _ForwardingHandler)
+        self._watchdog = threading.Thread(target=self._watch, name="dkg-serve-watchdog", daemon=True)
+        self._watchdog.start()
+
+    def begin(self) -> tuple[int, int, int]:
+        with self.lock:
+            self._next_id += 1
+            self.inflight[self._next_id] = (self.generation, time.monotonic())
+            return self._next_id, self.generation, self.backend.port
+
+    def end(self, request_id: int) -> bool:
+        """Forget a request; ``True`` when the guard stopped it (its backend was replaced)."""
+        with self.lock:
+            self.inflight.pop(request_id, None)
+            if request_id in self.stopped:
+                self.stopped.discard(request_id)
+                return True
+            return False
+
+    def _watch(self) -> None:
+        while not self._closing.wait(0.25):
+            now = time.monotonic()
+            with self.lock:
+                overdue = [rid for rid, (gen, start) in self.inflight.items()
+                           if gen == self.generation and now - start > self.timeout + self.GRACE]
+                crashed = not self.backend.alive()
+            if overdue or crashed:
+                self._replace_backend("a query ran past the timeout" if overdue else "the Oxigraph server stopped")
+
+    def _replace_backend(self, reason: str) -> None:
+        fresh = Backend(self.store, self.timeout, self.cors)
+        with self.lock:
+            old, old_generation = self.backend, self.generation
+            self.backend, self.generation = fresh, self.generation + 1
+            self.stopped.update(rid for rid, (gen, _) in self.inflight.items() if gen == old_generation)
+            self.restarts += 1
+        old.kill()
+        self.say(f"restarted the SPARQL backend: {reason}")
+
+    def server_close(self) -> None:
+        self._closing.set()
+        super().server_close()
+        with self.lock:
+            self.backend.kill()
+
+
+HELD_BACK = 1 << 16
+_CANCELLED = b"operation has been cancelled"
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+               "transfer-encoding", "upgrade", "host", "content-length"}
+
+
+class _ForwardingHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.0"  # one request per connection; the body ends when the connection closes
+    server: GuardedEndpoint
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self._forward()
+
+    do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = do_GET
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the backend is the server
+        pass
+
+    def _forward(self) -> None:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._error(411, "send the request body with a Content-Length")
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        request_id, _, port = self.server.begin()
+        sent_headers = False
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            connection.request(self.command, self.path, body=body, headers=headers)
+            response = connection.getresponse()
+            # Hold the answer back until it is complete or longer than HELD_BACK bytes: Oxigraph
+            # sends "200 OK" before it evaluates, and when its own timeout cancels the query it
+            # ends the body with a message instead of results. A short answer that ends so
+            # becomes a 503 here; a long one is real results, streamed on.
+            head = response.read(HELD_BACK)
+            complete = len(head) < HELD_BACK
+            if complete and _CANCELLED in head[-200:]:
+                self.server.end(request_id)
+                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout")
+                return
+            self.send_response_only(response.status, response.reason)
+            for key, value in response.getheaders():
+                if key.lower() not in _HOP_BY_HOP:
+                    self.send_header(key, value)
+            if complete:
+                self.send_header("Content-Length", str(len(head)))
+            self.end_headers()
+            sent_headers = True
+            self.wfile.write(head)
+            while not complete and (chunk := response.read(1 << 16)):
+                self.wfile.write(chunk)
+        except (OSError, http.client.HTTPException):
+            stopped = self.server.end(request_id)
+            if not sent_headers:
+                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout" if stopped
+                            else "the SPARQL backend is unavailable; retry")
+            return
+        self.server.end(request_id)
+
+    def _error(self, status: int, message: str) -> None:
+        data = (message + "\n").encode()
+        try:
+            self.send_response_only(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass  # the client went away
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def serve(location: Path | str = DEFAULT_BUILD_DIR, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           timeout: int = DEFAULT_TIMEOUT, cors: bool = False, say: Callable[[str], None] = print) -> int:
-    """Run the read-only endpoint until it is stopped (Ctrl-C or SIGTERM); returns its exit code."""
+    """Run the read-only endpoint until it is stopped (Ctrl-C or SIGTERM); returns the exit code."""
     store, release = snapshot(location)
-    cmd = server_command(store, host, port, timeout, cors, program=oxigraph_binary())
+    server_command(store, host, port, timeout, cors)  # checks port and timeout
     pin = pin_release(release) if release else None
-    shown = f"[{host}]" if ":" in host else host
-    say(f"serving {release or store} read-only (snapshot; restart to serve a newer build)")
-    say(f"  SPARQL endpoint  http://{shown}:{port}/query   (query timeout {timeout} s, union default graph)")
-    say(f"  query editor     http://{shown}:{port}/")
-    say(f"  graphs           http://{shown}:{port}/store?graph=<graph IRI>")
-    if not is_loopback(host):
-        say(f"warning: listening on {host}: anyone who can reach this machine can query the graph")
-    process = subprocess.Popen(cmd)
-
-    def stop(signum, frame):  # noqa: ANN001, ARG001
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            endpoint = GuardedEndpoint((host, port), store, timeout, cors, say=say)
+        except OSError as err:
+            raise ServeError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+        shown = f"[{host}]" if ":" in host else host
+        say(f"serving {release or store} read-only (snapshot; restart to serve a newer build)")
+        say(f"  SPARQL endpoint  http://{shown}:{port}/query   (query timeout {timeout} s, union default graph)")
+        say(f"  query editor     http://{shown}:{port}/")
+        say(f"  graphs           http://{shown}:{port}/store?graph=<graph IRI>")
+        if not is_loopback(host):
+            say(f"warning: listening on {host}: anyone who can reach this machine can query the graph")
+
+        def stop(signum, frame):  # noqa: ANN001, ARG001
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        try:
+            endpoint.serve_forever(poll_interval=0.25)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            endpoint.server_close()
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            process.kill()
         if pin is not None:
             pin.unlink(missing_ok=True)

@@ -48,6 +48,7 @@ PREFIXES: dict[str, str] = {
     "adms": str(ADMS),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "graph": str(GRAPH),
     "time": str(TIME),
     "eurio": str(EURIO),
     "country": str(COUNTRY),
