@@ -1,0 +1,196 @@
+"""Query benchmark: median latency of every named question, Oxigraph against rdflib's in-memory store.
+
+Data sets: the real H2020 build (curated records + the whole CORDIS H2020 export + Participedia,
+when ``../shared/data`` has them) and the same with a seeded synthetic CORDIS at 10x instead.
+Each question runs with its example parameters (``graph/queries/*.rq``) through
+:func:`graph.query.execute` on the built on-disk store (what ``dkg serve`` serves): median of
+``--repeat`` runs after one warm-up. Side by side, in the same run, the same query text (the
+same ``VALUES`` binding) runs on an ``rdflib.Dataset`` with ``default_union=True`` loaded from
+the canonical N-Quads dump, in a forked child that is killed after ``--rdflib-cap`` seconds.
+rdflib is skipped above ``--rdflib-max-triples`` (it needs about 1.5 kB per triple).
+
+Rows go to ``benchmarks/results/queries.jsonl`` as they are measured and a table to
+``queries.md`` at the end. Targets (issue 4): every question <= 1 s median at H2020 scale;
+>= 10x faster than rdflib on the join-heavy ones (:data:`JOIN_HEAVY`).
+
+Usage: ``python benchmarks/bench_queries.py [--sets h2020,synthetic10] [--repeat 5]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "results"
+SHARED = ROOT.parent / "shared" / "data"
+REAL_H2020 = SHARED / "cordis" / "h2020-participations"
+PARTICIPEDIA = SHARED / "participedia"
+RECORDS = ROOT / "data" / "records"
+#: Questions whose plans join many patterns, follow property paths or group large joins.
+JOIN_HEAVY = {"organisations-in-several-collaborations", "organisations-by-country-and-type", "coordinators-by-country",
+              "participants-of-project", "same-organisation-across-sources", "projects-by-programme-and-year",
+              "indirect-members", "organisations-without-identifier", "cases-by-iap2-and-method-family",
+              "methods-of-programme"}
+
+
+def _config(directory: Path, cordis: Path) -> Path:
+    text = f'[[source]]\nname = "cordis-h2020"\nadapter = "cordis"\npath = "{cordis}"\ntitle = "CORDIS H2020"\n'
+    if PARTICIPEDIA.is_dir():
+        text += f'\n[[source]]\nname = "participedia"\nadapter = "participedia"\npath = "{PARTICIPEDIA}"\n'
+    path = directory / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _timed(run, repeat: int) -> tuple[float, int]:  # noqa: ANN001
+    rows = run()  # warm-up (and the answer's size)
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), rows
+
+
+def _rdflib_child(dataset, text: str, repeat: int, conn) -> None:  # noqa: ANN001
+    from ingest.namespaces import PREFIXES
+
+    def run() -> int:
+        return len(list(dataset.query(text, initNs=PREFIXES)))
+
+    try:
+        t = time.perf_counter()
+        rows = run()
+        first = time.perf_counter() - t
+        # A slow engine gets fewer repetitions: the median of what fits in about a minute.
+        times = [first]
+        while len(times) < repeat + 1 and sum(times) < 60:
+            t = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - t)
+        conn.send(("ok", statistics.median(times[1:] or times), rows))
+    except Exception as err:  # noqa: BLE001 - reported in the table
+        conn.send(("error", repr(err)[:200], 0))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sets", default="h2020,synthetic10")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rdflib-cap", type=float, default=180.0, help="seconds before an rdflib query is abandoned")
+    parser.add_argument("--rdflib-max-triples", type=int, default=6_000_000)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(HERE))
+    os.environ.setdefault("DKG_PROGRESS", "0")
+    from graph.build import build
+    from graph.library import load_library, with_values
+    from graph.query import execute
+    from graph.store import open_store
+    from synthetic import generate_cordis
+
+    RESULTS.mkdir(exist_ok=True)
+    library = load_library()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="dkg-bench-queries-") as tmp:
+        for label in args.sets.split(","):
+            if label == "h2020":
+                if not REAL_H2020.is_dir():
+                    print(f"{REAL_H2020} not found: the H2020 set is skipped", flush=True)
+                    continue
+                cordis = REAL_H2020
+            elif label.startswith("synthetic"):
+                cordis = Path(tmp) / label
+                print(f"{label}: {generate_cordis(cordis, float(label.removeprefix('synthetic')))}", flush=True)
+            else:
+                raise SystemExit(f"unknown set {label!r}")
+            out = Path(tmp) / f"build-{label}"
+            t = time.perf_counter()
+            result = build(RECORDS, out, sources=_config(Path(tmp), cordis))
+            print(f"{label}: built {result.triples} triples in {time.perf_counter() - t:.0f} s", flush=True)
+            store = open_store(out)
+            dataset = None
+            if result.triples <= args.rdflib_max_triples:
+                import rdflib
+
+                t = time.perf_counter()
+                dataset = rdflib.Dataset(default_union=True)
+                dataset.parse(out / "dumps" / "democracy-kg.nq", format="nquads")
+                print(f"{label}: rdflib loaded {len(dataset)} triples in {time.perf_counter() - t:.0f} s", flush=True)
+            for name, query in library.items():
+                median, answer = _timed(lambda q=query: len(execute(q, store, q.example_params).rows), args.repeat)
+                row = {"set": label, "triples": result.triples, "question": name, "rows": answer,
+                       "oxigraph_ms": median * 1000, "join_heavy": name in JOIN_HEAVY}
+                if dataset is not None:
+                    text = with_values(query.text, query.bind(query.example_params))
+                    row.update(_rdflib(dataset, text, args.repeat, args.rdflib_cap))
+                rows.append(row)
+                with (RESULTS / "queries.jsonl").open("a", encoding="utf-8") as f:
+                    f.write(json.dumps(row) + "\n")
+                print(f"{label:<12} {name:<42} {row['rows']:>7} rows  oxigraph {row['oxigraph_ms']:9.1f} ms  "
+                      f"rdflib {row.get('rdflib', '-')}", flush=True)
+            del store, dataset
+    _write(rows)
+
+
+def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN001
+    ctx = mp.get_context("fork")  # the child shares the loaded dataset copy-on-write
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_rdflib_child, args=(dataset, text, repeat, child))
+    process.start()
+    if parent.poll(cap):
+        status, value, rows = parent.recv()
+        process.join()
+        if status == "ok":
+            return {"rdflib_ms": value * 1000, "rdflib_rows": rows, "rdflib": f"{value * 1000:.1f} ms"}
+        return {"rdflib": f"error {value}"}
+    process.kill()
+    process.join()
+    return {"rdflib_ms": None, "rdflib": f"> {cap:.0f} s (stopped)", "rdflib_cap_s": cap}
+
+
+def _write(rows: list[dict]) -> None:
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"\n## Query benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+             "Median of 5 runs after a warm-up, each named question with its example parameters, on the built "
+             "on-disk Oxigraph store (what `dkg serve` serves) and on rdflib's in-memory `Dataset` "
+             "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph. "
+             "\\* = join-heavy.\n",
+             "| set | triples | question | rows | Oxigraph ms | rdflib ms | speed-up |", "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        rd = r.get("rdflib_ms")
+        speed = f"{rd / r['oxigraph_ms']:.0f}x" if rd and r["oxigraph_ms"] > 0 else (
+            f"> {r['rdflib_cap_s'] * 1000 / r['oxigraph_ms']:.0f}x" if r.get("rdflib_cap_s") else "-")
+        mark = " \\*" if r["join_heavy"] else ""
+        lines.append(f"| {r['set']} | {r['triples']} | {r['question']}{mark} | {r['rows']} | "
+                     f"{r['oxigraph_ms']:.1f} | {r.get('rdflib', 'not run (memory)')} | {speed} |")
+    by_set: dict[str, list[dict]] = {}
+    for r in rows:
+        by_set.setdefault(r["set"], []).append(r)
+    for label, group in by_set.items():
+        worst = max(group, key=lambda r: r["oxigraph_ms"])
+        lines.append(f"\n{label}: slowest question {worst['question']} at {worst['oxigraph_ms']:.0f} ms median; "
+                     f"{sum(r['oxigraph_ms'] <= 1000 for r in group)}/{len(group)} questions <= 1 s.")
+        heavy = [r for r in group if r["join_heavy"] and (r.get("rdflib_ms") or r.get("rdflib_cap_s"))]
+        if heavy:
+            ratios = [(r.get("rdflib_ms") or r["rdflib_cap_s"] * 1000) / r["oxigraph_ms"] for r in heavy]
+            lines.append(f"{label}: join-heavy speed-up over rdflib: min {min(ratios):.0f}x, "
+                         f"median {statistics.median(ratios):.0f}x ({len(heavy)} questions).")
+    with (RESULTS / "queries.md").open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
