@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rdflib-cap", type=float, default=180.0, help="seconds before an rdflib query is abandoned")
     parser.add_argument("--rdflib-max-triples", type=int, default=6_000_000)
+    parser.add_argument("--no-memory", action="store_true", help="skip the in-memory Oxigraph column")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(HERE))
@@ -120,6 +121,14 @@ def main() -> None:
             result = build(RECORDS, out, sources=_config(Path(tmp), cordis))
             print(f"{label}: built {result.triples} triples in {time.perf_counter() - t:.0f} s", flush=True)
             store = open_store(out)
+            memory = None
+            if not args.no_memory:  # the same engine without RocksDB: where the time goes
+                import pyoxigraph as ox
+
+                memory = ox.Store()
+                memory.bulk_load(path=str(out / "dumps" / "democracy-kg.nq"), format=ox.RdfFormat.N_QUADS)
+                memory.bulk_load(path=str(out / "dumps" / "void.ttl"), format=ox.RdfFormat.TURTLE,
+                                 to_graph=ox.NamedNode("https://w3id.org/democracy-kg/graph/void"))
             dataset = None
             if result.triples <= args.rdflib_max_triples:
                 import rdflib
@@ -127,11 +136,15 @@ def main() -> None:
                 t = time.perf_counter()
                 dataset = rdflib.Dataset(default_union=True)
                 dataset.parse(out / "dumps" / "democracy-kg.nq", format="nquads")
+                dataset.graph(rdflib.URIRef("https://w3id.org/democracy-kg/graph/void")).parse(out / "dumps" / "void.ttl")
                 print(f"{label}: rdflib loaded {len(dataset)} triples in {time.perf_counter() - t:.0f} s", flush=True)
             for name, query in library.items():
                 median, answer = _timed(lambda q=query: len(execute(q, store, q.example_params).rows), args.repeat)
                 row = {"set": label, "triples": result.triples, "question": name, "rows": answer,
                        "oxigraph_ms": median * 1000, "join_heavy": name in JOIN_HEAVY}
+                if memory is not None:
+                    row["memory_ms"] = 1000 * _timed(lambda q=query: len(execute(q, memory, q.example_params).rows),
+                                                     args.repeat)[0]
                 if dataset is not None:
                     text = with_values(query.text, query.bind(query.example_params))
                     row.update(_rdflib(dataset, text, args.repeat, args.rdflib_cap))
@@ -139,8 +152,9 @@ def main() -> None:
                 with (RESULTS / "queries.jsonl").open("a", encoding="utf-8") as f:
                     f.write(json.dumps(row) + "\n")
                 print(f"{label:<12} {name:<42} {row['rows']:>7} rows  oxigraph {row['oxigraph_ms']:9.1f} ms  "
+                      f"(in memory {row.get('memory_ms', float('nan')):7.1f} ms)  "
                       f"rdflib {row.get('rdflib', '-')}", flush=True)
-            del store, dataset
+            store = dataset = memory = None  # free them before the next set
     _write(rows)
 
 
@@ -165,16 +179,18 @@ def _write(rows: list[dict]) -> None:
     lines = [f"\n## Query benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
              "Median of 5 runs after a warm-up, each named question with its example parameters, on the built "
              "on-disk Oxigraph store (what `dkg serve` serves) and on rdflib's in-memory `Dataset` "
-             "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph. "
-             "\\* = join-heavy.\n",
-             "| set | triples | question | rows | Oxigraph ms | rdflib ms | speed-up |", "|---|---|---|---|---|---|---|"]
+             "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph "
+             "(on disk). In memory = the same Oxigraph engine on an in-memory copy (no RocksDB). \\* = join-heavy.\n",
+             "| set | triples | question | rows | Oxigraph ms (on disk) | in memory ms | rdflib ms | speed-up |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         rd = r.get("rdflib_ms")
         speed = f"{rd / r['oxigraph_ms']:.0f}x" if rd and r["oxigraph_ms"] > 0 else (
             f"> {r['rdflib_cap_s'] * 1000 / r['oxigraph_ms']:.0f}x" if r.get("rdflib_cap_s") else "-")
         mark = " \\*" if r["join_heavy"] else ""
+        in_memory = f"{r['memory_ms']:.1f}" if "memory_ms" in r else "-"
         lines.append(f"| {r['set']} | {r['triples']} | {r['question']}{mark} | {r['rows']} | "
-                     f"{r['oxigraph_ms']:.1f} | {r.get('rdflib', 'not run (memory)')} | {speed} |")
+                     f"{r['oxigraph_ms']:.1f} | {in_memory} | {r.get('rdflib', 'not run (memory)')} | {speed} |")
     by_set: dict[str, list[dict]] = {}
     for r in rows:
         by_set.setdefault(r["set"], []).append(r)

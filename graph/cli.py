@@ -104,6 +104,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE",
                    help="a parameter of the question (repeatable), e.g. network=organisation:nets4dem")
     p.add_argument("--list", action="store_true", help="list the named questions with their parameters and exit")
+    p.add_argument("--show", action="store_true",
+                   help="print the query as any endpoint takes it (prefixes declared, parameters bound) and exit; "
+                        "paste it into the query editor of 'dkg serve'")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
     _endpoint_arguments(p, "SPARQL 1.1 query endpoint to run against instead of the local store, "
                            "e.g. http://127.0.0.1:7878/query")
@@ -274,7 +277,7 @@ def _endpoint_arguments(p: argparse.ArgumentParser, help_text: str) -> None:
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
-    from .library import LibraryError, ParameterError, QueryNotFound, get_query, load_library, parse_query_file
+    from .library import LibraryError, ParameterError, QueryNotFound, get_query, load_library, parse_query_file, standalone
     from .query import execute, format_result
     from .remote import EndpointError, SparqlEndpoint, make_auth
     from .store import StoreNotFound, open_store
@@ -302,6 +305,9 @@ def _cmd_query(args: argparse.Namespace) -> int:
             query = parse_query_file(None, text=args.sparql)
         if params and not query.parameters:
             raise ParameterError(f"{query.name}: the query declares no parameters (a '# Parameters:' header)")
+        if args.show:
+            print(standalone(query.text, query.bind(params)))
+            return EXIT_OK
         store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
                  if args.endpoint else open_store(args.store))
         result = execute(query, store, params)

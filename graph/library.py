@@ -328,55 +328,109 @@ def values_block(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
 
 
 def with_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """``sparql`` with a :func:`values_block` as the first element of its outermost ``WHERE`` group.
+    """``sparql`` with its variables bound: a :func:`values_block` at the start of the outermost
+    ``WHERE`` group, and at the start of every nested group (sub-``SELECT``, ``OPTIONAL``,
+    ``UNION`` branch, ``MINUS``, ``EXISTS``, ``GRAPH``) that mentions a bound variable.
 
-    Inline data at the start of the group joins with everything in it, so filters and
-    ``OPTIONAL`` parts of that group see the values, as if the variables were bound beforehand.
-    (A sub-``SELECT`` is evaluated on its own and joined afterwards: library questions use their
-    parameters in the outer group.) The query must use the ``WHERE`` keyword.
+    That is what binding a variable beforehand means (it is what pyoxigraph's substitutions do):
+    a sub-``SELECT`` or a ``UNION`` branch, which SPARQL evaluates on its own, sees the value
+    too, and so can be restricted by it early. ``VALUES`` data blocks and ``CONSTRUCT``
+    templates are left alone. The query must use the ``WHERE`` keyword.
 
     >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal("x")})
     'SELECT ?s WHERE { VALUES ( ?o ) { ( "x" ) }\\n ?s ?p ?o }'
     >>> with_values('CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }', {"s": ox.NamedNode("http://ex/a")})
     'CONSTRUCT { ?s ?p "{" } WHERE { VALUES ( ?s ) { ( <http://ex/a> ) }\\n ?s ?p ?o }'
+    >>> print(with_values("SELECT ?n WHERE { { SELECT ?n WHERE { ?n ?p ?o } } OPTIONAL { ?n ?q ?o } }",
+    ...                   {"o": ox.Literal("x")}))
+    SELECT ?n WHERE { VALUES ( ?o ) { ( "x" ) }
+     { SELECT ?n WHERE { VALUES ( ?o ) { ( "x" ) }
+     ?n ?p ?o } } OPTIONAL { VALUES ( ?o ) { ( "x" ) }
+     ?n ?q ?o } }
     """
-    block = values_block(bindings)
-    if not block:
+    if not values_block(bindings):
         return sparql
-    at = _outer_where_brace(sparql)
-    if at is None:
+    groups = _groups(sparql)
+    outer = next((g for g in groups if g[3]), None)
+    if outer is None:
         raise ParameterError("parameters need a query with an explicit 'WHERE {' clause")
-    return f"{sparql[:at + 1]} {block}\n{sparql[at + 1:]}"
+    inserts = []
+    for start, _end, mentioned, is_outer in groups:
+        names = list(bindings) if is_outer else [n for n in bindings if n in mentioned]
+        if names:
+            inserts.append((start, values_block({n: bindings[n] for n in names})))
+    for at, block in sorted(inserts, reverse=True):
+        sparql = f"{sparql[:at + 1]} {block}\n{sparql[at + 1:]}"
+    return sparql
+
+
+def _groups(sparql: str) -> list[tuple[int, int, set[str], bool]]:
+    """Every group pattern: (offset of ``{``, offset of ``}``, variables inside, is the outer ``WHERE``)."""
+    groups, stack = [], []  # stack items: [start, kind, variables, is_outer]
+    previous = ""  # the last significant token, upper-cased for words
+    after_values = False  # between VALUES and its data block
+    for m in _TOKEN.finditer(sparql):
+        kind, text = m.lastgroup, m.group()
+        if kind in ("comment",) or (kind == "other" and text.isspace()):
+            continue
+        if previous == "{" and stack and stack[-1][1] == "group" and kind == "word" and text.upper() == "SELECT":
+            stack[-1][1] = "subselect"  # '{ SELECT ... }' admits nothing beside the sub-select
+        if kind == "var":
+            for item in stack:
+                item[2].add(text[1:])
+        elif kind == "brace" and text == "{":
+            if after_values:
+                block = "data"
+            elif previous == "CONSTRUCT":
+                block = "template"
+            else:
+                block = "group"
+            outer = block == "group" and previous == "WHERE" and not any(item[1] == "group" for item in stack)
+            stack.append([m.start(), block, set(), outer])
+            after_values = False
+        elif kind == "brace":
+            if stack:
+                start, block, variables, outer = stack.pop()
+                if block == "group":
+                    groups.append((start, m.start(), variables, outer))
+                for item in stack:
+                    item[2].update(variables)
+        elif kind == "word" and text.upper() == "VALUES":
+            after_values = True
+        previous = text.upper() if kind == "word" else text
+    return groups
 
 
 _TOKEN = re.compile(r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_]+)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<brace>[{}])
   | (?P<other>.)
 """, re.X | re.S)
 
 
-def _outer_where_brace(sparql: str) -> int | None:
-    """Offset of the ``{`` that opens the outermost ``WHERE`` group (outside strings, IRIs, comments)."""
-    depth, after_where = 0, False
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup
-        if kind == "word":
-            after_where = depth == 0 and m.group().upper() == "WHERE"
-        elif kind == "brace":
-            if m.group() == "{":
-                if after_where and depth == 0:
-                    return m.start()
-                depth += 1
-            else:
-                depth -= 1
-            after_where = False
-        elif kind == "other" and not m.group().isspace():
-            after_where = False
-    return None
+def standalone(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> str:
+    """``sparql`` as any SPARQL endpoint takes it: ``PREFIX`` lines for the project prefixes it
+    uses, and the parameters bound (:func:`with_values`). Paste it into a query editor as it is.
+
+    >>> print(standalone("SELECT ?m WHERE { ?m org:memberOf ?network }", {"network": ox.NamedNode("http://ex/n")}))
+    PREFIX org: <http://www.w3.org/ns/org#>
+    SELECT ?m WHERE { VALUES ( ?network ) { ( <http://ex/n> ) }
+     ?m org:memberOf ?network }
+    """
+    used = {m.group()[:-1] for m in re.finditer(r"(?<![\w<])[A-Za-z][\w-]*:", _strip_literals(sparql))}
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w-]*)?:", sparql)}
+    header = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in PREFIXES if p in used and p not in declared)
+    return header + with_values(sparql, bindings or {})
+
+
+def _strip_literals(sparql: str) -> str:
+    """The query without strings, IRIs and comments (where a ``word:`` is not a prefixed name)."""
+    return "".join(m.group() if m.lastgroup not in ("comment", "string", "iri") else " "
+                   for m in _TOKEN.finditer(sparql))
 
 
 def _query_form(sparql: str) -> str:

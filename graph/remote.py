@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
-from ingest.namespaces import sparql_prefix_block
+from .library import standalone
 
 #: HTTP authentication schemes for remote stores, by name.
 AUTH_SCHEMES: dict[str, type[AuthBase]] = {"basic": HTTPBasicAuth, "digest": HTTPDigestAuth}
@@ -74,10 +74,10 @@ class SparqlEndpoint:
         self._session = requests.Session()
 
     def query(self, sparql: str):  # noqa: ANN201 - a graph.query.QueryResult
-        """Run ``sparql`` (the project prefixes are declared in front of it) and parse the answer."""
+        """Run ``sparql`` (the project prefixes it uses are declared in front of it) and parse the answer."""
         from .query import QueryResult
 
-        body = (sparql_prefix_block() + sparql).encode("utf-8")
+        body = standalone(sparql).encode("utf-8")
         response = self._request("POST", self.url, data=body, headers={
             "Content-Type": "application/sparql-query; charset=utf-8", "Accept": _ACCEPT})
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()

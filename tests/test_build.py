@@ -216,3 +216,27 @@ def test_killed_build_leaves_previous_store_queryable(tmp_path):
     # The next build clears the dead build's staging directory and succeeds.
     build(SEED_RECORDS, tmp_path)
     assert not list((tmp_path / "releases").glob(".staging-*"))
+
+
+def test_void_description_counts_what_the_build_holds(seed_build, seed_store):
+    """graph/void (served) and dumps/void.ttl describe every content graph with its real size."""
+    import rdflib
+    from rdflib.namespace import DCAT, VOID
+
+    void = rdflib.Graph().parse(seed_build.layout.dumps / "void.ttl")
+    dataset = rdflib.URIRef("https://w3id.org/democracy-kg/dataset")
+    subsets = {str(g).rsplit("/", 1)[-1]: int(void.value(g, VOID.triples)) for g in void.objects(dataset, VOID.subset)}
+    assert subsets == seed_build.graphs
+    assert int(void.value(dataset, VOID.triples)) == seed_build.triples
+    curated = rdflib.URIRef("https://w3id.org/democracy-kg/graph/curated")
+    partitions = {str(void.value(p, VOID["class"])): int(void.value(p, VOID.entities))
+                  for p in void.objects(curated, VOID.classPartition)}
+    organisations = ask(seed_store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { GRAPH graph:curated { ?o a org:Organization } }")
+    assert partitions["http://www.w3.org/ns/org#Organization"] == int(organisations[0][0])
+    dumps = {str(void.value(d, DCAT.downloadURL)).rsplit("/", 1)[-1]: int(void.value(d, DCAT.byteSize))
+             for d in void.objects(dataset, DCAT.distribution)}
+    assert dumps["democracy-kg.nq"] == (seed_build.layout.dumps / "democracy-kg.nq").stat().st_size
+    assert void.value(curated, rdflib.URIRef("http://purl.org/dc/terms/license")) is not None
+    # the same description is in the store, in graph/void
+    served = ask(seed_store, "SELECT ?n WHERE { GRAPH graph:void { <https://w3id.org/democracy-kg/dataset> void:triples ?n } }")
+    assert served == [(str(seed_build.triples),)]

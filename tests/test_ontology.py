@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 import rdflib
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID
 
 from ingest import ONTOLOGY_DIR
 from ingest.namespaces import DKG
@@ -23,7 +23,7 @@ EXTRA_TERMS = {
     "http://www.w3.org/2003/01/geo/wgs84_pos#lat",
     "http://www.w3.org/2003/01/geo/wgs84_pos#long",
 }
-CLOSED = [ORG, SKOS, DCTERMS, PROV, SDO, TIME, DCAT, FOAF, RDF, RDFS, OWL]
+CLOSED = [ORG, SKOS, DCTERMS, PROV, SDO, TIME, DCAT, FOAF, RDF, RDFS, OWL, VOID]
 
 
 def test_rapper_is_installed():
@@ -39,7 +39,8 @@ def test_turtle_parses_with_rdflib_and_rapper(path):
 
 def test_dumps_parse_with_rapper_and_rdflib(seed_build):
     dumps = seed_build.layout.dumps
-    for name, syntax in [("democracy-kg.nq", "nquads"), ("democracy-kg.trig", "trig"), ("curated.ttl", "turtle")]:
+    for name, syntax in [("democracy-kg.nq", "nquads"), ("democracy-kg.trig", "trig"), ("curated.ttl", "turtle"),
+                         ("void.ttl", "turtle")]:
         out = subprocess.run(["rapper", "-q", "-i", syntax, "-c", str(dumps / name)], capture_output=True, text=True)
         assert out.returncode == 0, f"{name}: {out.stderr}"
     ds = rdflib.Dataset()
@@ -92,6 +93,7 @@ def test_every_term_used_in_the_data_is_declared(seed_build):
     declared = {str(s) for s in ontology.subjects(RDF.type, None)}
     ds = rdflib.Dataset()
     ds.parse(seed_build.layout.dumps / "democracy-kg.nq", format="nquads")
+    ds.parse(seed_build.layout.dumps / "void.ttl", format="turtle")  # the dataset description too
     used = set()
     for s, p, o, _ in ds.quads():
         used.add(str(p))

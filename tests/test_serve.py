@@ -25,10 +25,9 @@ from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from graph.cli import main
-from graph.library import load_library, with_values
+from graph.library import load_library
 from graph.query import compact, execute
 from graph.serve import oxigraph_binary
-from ingest.namespaces import sparql_prefix_block
 
 from .conftest import SEED_RECORDS
 
@@ -96,11 +95,13 @@ def local_rows(store, name: str) -> list[tuple]:
 
 # --- dkg serve -----------------------------------------------------------------------------------
 
-def test_sparqlwrapper_gets_the_same_answer_as_dkg_query(served, library_store):
+def test_sparqlwrapper_gets_the_same_answer_as_dkg_query(served, library_store, capsys):
     base, _ = served
     query = LIBRARY["members-of-network"]
+    # what a user pastes into the query page: the text `dkg query --show` prints
+    assert main(["query", "--name", "members-of-network", "--show"]) == 0
     client = SPARQLWrapper(f"{base}/query")
-    client.setQuery(sparql_prefix_block() + with_values(query.text, query.bind({})))
+    client.setQuery(capsys.readouterr().out)
     client.setReturnFormat(JSON)
     data = client.query().convert()
     rows = [tuple(b.get(v, {}).get("value") for v in data["head"]["vars"]) for b in data["results"]["bindings"]]
