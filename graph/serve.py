@@ -204,6 +204,7 @@ class GuardedEndpoint(ThreadingHTTPServer):
 
 
 HELD_BACK = 1 << 16
+MAX_REQUEST_BYTES = 8 << 20  # a query is text; nothing larger is ever needed by a read-only endpoint
 _CANCELLED = b"operation has been cancelled"
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
                "transfer-encoding", "upgrade", "host", "content-length"}
@@ -225,7 +226,17 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self._error(411, "send the request body with a Content-Length")
             return
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self._error(400, "bad Content-Length")
+            return
+        if length > MAX_REQUEST_BYTES:
+            remaining = min(length, 8 * MAX_REQUEST_BYTES)  # drain some, so the client reads the answer
+            while remaining > 0 and (chunk := self.rfile.read(min(remaining, 1 << 20))):
+                remaining -= len(chunk)
+            self._error(413, f"request body over {MAX_REQUEST_BYTES // (1 << 20)} MiB; this endpoint only answers queries")
+            return
         body = self.rfile.read(length) if length else None
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         request_id, _, port = self.server.begin()

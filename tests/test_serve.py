@@ -187,6 +187,14 @@ def test_a_query_that_never_yields_a_row_is_stopped_too(served):
     assert backends_after and not backends_after & backends_before  # the runaway's process is gone
 
 
+def test_oversized_requests_are_refused(served):
+    base, _ = served
+    r = requests.post(f"{base}/query", data=b"x" * (9 << 20), headers={"Content-Type": "application/sparql-query"},
+                      timeout=30)
+    assert r.status_code == 413
+    assert count(f"{base}/query") > 0
+
+
 def test_the_server_listens_on_loopback_only(served):
     _, process = served
     children = psutil.Process(process.pid).children(recursive=True)
