@@ -30,7 +30,7 @@ run: $(STAMP) ## install, build the seed graph, and print where the outputs are
 	@echo
 	$(BIN)/dkg stats --store $(OUT)
 	@echo
-	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name members-of-network"
+	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name claims-about-entity"
 	@echo "Serve it:  make serve    (SPARQL endpoint and query editor at http://127.0.0.1:$(PORT)/)"
 
 build: run ## same as run

@@ -9,7 +9,7 @@ from .query import run_query
 CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE {
   GRAPH ?g { ?s a ?class }
-  FILTER (?g != <https://w3id.org/democracy-kg/graph/ontology>)
+  FILTER (?g NOT IN (graph:ontology, graph:build, graph:void))
 } GROUP BY ?class ORDER BY DESC(?entities) ?class
 """
 
@@ -20,7 +20,7 @@ GROUP BY ?graph ORDER BY ?graph
 
 
 def class_counts(store: ox.Store) -> dict[str, int]:
-    """Number of distinct instances per class, outside the ontology graph."""
+    """Number of distinct instances per class in the data (not the ontology, run metadata or VoID)."""
     result = run_query(store, CLASS_COUNTS)
     return {row[0].value: int(row[1].value) for row in result.rows or []}
 

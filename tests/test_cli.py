@@ -40,6 +40,7 @@ def test_build_query_stats(tmp_path, capsys):
     assert main(["stats", "--store", str(out), "--format", "json"]) == EXIT_OK
     stats = json.loads(capsys.readouterr().out)
     assert stats["classes"]["http://www.w3.org/ns/org#Membership"] == 6
+    assert "http://www.w3.org/ns/dcat#DataService" not in stats["classes"]  # VoID is not data
 
 
 def test_query_from_file_and_json(tmp_path, capsys, seed_build):
