@@ -49,7 +49,7 @@ from ingest.vocab import Vocabularies, load_vocabularies
 from .store import DEFAULT_BUILD_DIR, BuildLayout
 from .shacl_sparql import validate_store
 from .validate import ENGINES, ShaclError, validate_lines
-from .void import describe_dataset, write_void_turtle
+from .void import describe_dataset, graph_statistics, write_void_turtle
 
 DUMP_NAME = "democracy-kg"
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
@@ -196,10 +196,11 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
                     if not report.conforms:
                         raise ShaclError(report)
                 t = time.perf_counter()
-                graphs = _write_graph_dumps(memory, dumps)
+                statistics = graph_statistics(memory)  # one scan serves the report and the VoID
+                graphs = _write_graph_dumps(memory, dumps, statistics)
                 timings["turtle"] = time.perf_counter() - t
                 t = time.perf_counter()
-                description = describe_dataset(memory, dumps, list(graphs))
+                description = describe_dataset(memory, dumps, list(graphs), statistics)
                 write_void_turtle(description, dumps / "void.ttl")
                 timings["void"] = time.perf_counter() - t
                 del memory
@@ -249,7 +250,7 @@ def _write_rejects(results: list[SourceResult], path: Path) -> None:
                 writer.writerow([r.name, p.file, p.line, p.field, p.value, p.message])
 
 
-def _write_graph_dumps(store: ox.Store, dumps: Path) -> dict[str, int]:
+def _write_graph_dumps(store: ox.Store, dumps: Path, statistics: dict[str, dict[str, int]]) -> dict[str, int]:
     """TriG of every graph and one Turtle file per named graph; returns triples per graph.
 
     Oxigraph writes terms in its index order (by hashes of the terms, not alphabetical): fixed
@@ -262,13 +263,8 @@ def _write_graph_dumps(store: ox.Store, dumps: Path) -> dict[str, int]:
     for graph in sorted(store.named_graphs(), key=lambda g: g.value):
         name = graph.value.removeprefix(str(GRAPH))
         store.dump(str(dumps / f"{name}.ttl"), ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
-        counts[name] = _count(store, graph)
+        counts[name] = statistics.get(graph.value, {}).get("triples", 0)
     return counts
-
-
-def _count(store: ox.Store, graph: ox.NamedNode) -> int:
-    solution = next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")))
-    return int(solution["n"].value)
 
 
 def build_metadata_quads(result: BuildResult, started: dt.datetime, records_dir: Path) -> list[str]:

@@ -58,10 +58,21 @@ SELECT ?g ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } VALUES ?p { dcterms:license prov:w
 """
 
 
-def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str]) -> list[str]:
+def graph_statistics(store: ox.Store) -> dict[str, dict[str, int]]:
+    """Triples, distinct subjects and properties of every named graph (by IRI), in one scan.
+
+    The build takes its per-graph triple counts from here too, so the data is counted once.
+    """
+    return {row["g"].value: {k: int(row[k].value) for k in ("triples", "subjects", "properties")}
+            for row in store.query(_GRAPH_STATS)}
+
+
+def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
+                     statistics: dict[str, dict[str, int]] | None = None) -> list[str]:
     """N-Quads lines of the description of the graphs ``content_graphs`` (names) in ``store``.
 
     ``dumps`` is the directory holding the dump files; each one becomes a distribution.
+    ``statistics`` is :func:`graph_statistics` of ``store`` when the caller has it already.
     """
     g = iri(VOID_GRAPH)
     dataset = iri(DATASET)
@@ -71,7 +82,7 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str]) ->
         out.append(quad(s, iri(str(p)), o, g))
 
     wanted = {graph_iri(name): name for name in content_graphs}
-    graph_stats = {row["g"].value: row for row in store.query(_GRAPH_STATS) if row["g"].value in wanted}
+    graph_stats = statistics if statistics is not None else graph_statistics(store)
     classes: dict[str, list[tuple[str, int]]] = {}
     for row in store.query(_CLASS_STATS):
         if row["g"].value in wanted:
@@ -98,14 +109,14 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str]) ->
         subset = iri(graph)
         add(dataset, VOID.subset, subset)
         out.append(quad(subset, RDF_TYPE, iri(str(VOID.Dataset)), g))
-        triples = int(stats["triples"].value) if stats else 0
+        triples = stats["triples"] if stats else 0
         graph_classes = sorted(classes.get(graph, []))
         entities = _typed_subjects(store, graph)
         add(subset, VOID.triples, literal(str(triples), XSD_INTEGER))
         add(subset, VOID.entities, literal(str(entities), XSD_INTEGER))
         add(subset, VOID.classes, literal(str(len(graph_classes)), XSD_INTEGER))
-        add(subset, VOID.properties, literal(str(int(stats["properties"].value) if stats else 0), XSD_INTEGER))
-        add(subset, VOID.distinctSubjects, literal(str(int(stats["subjects"].value) if stats else 0), XSD_INTEGER))
+        add(subset, VOID.properties, literal(str(stats["properties"] if stats else 0), XSD_INTEGER))
+        add(subset, VOID.distinctSubjects, literal(str(stats["subjects"] if stats else 0), XSD_INTEGER))
         name = wanted[graph]
         graph_facts = facts.get(graph, [])
         if name in OWN_GRAPHS:
