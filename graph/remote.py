@@ -93,6 +93,13 @@ class SparqlEndpoint:
             raise EndpointError(f"{self.url}: answer of unexpected type {media or '(none)'}: {response.text[:200]!r}")
         return QueryResult([], triples=[q.triple for q in ox.parse(response.content, format=rdf_format)])
 
+    def select_csv(self, sparql: str) -> bytes:
+        """Run a SELECT and return the answer as SPARQL 1.1 CSV (the compact form bulk extraction reads)."""
+        body = standalone(sparql).encode("utf-8")
+        response = self._request("POST", self.url, data=body, headers={
+            "Content-Type": "application/sparql-query; charset=utf-8", "Accept": "text/csv"})
+        return response.content
+
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:
         try:
             response = self._session.request(method, url, auth=self.auth, timeout=self.timeout, **kwargs)
