@@ -14,10 +14,10 @@ Examples
 --------
 >>> import networkx as nx
 >>> g = nx.florentine_families_graph()
->>> round(betweenness(g).column()["Medici"], 3)
+>>> round(float(betweenness(g).column()["Medici"]), 3)
 0.522
 >>> degree(g).frame.loc["Medici"].tolist()
-[6.0, 6.0]
+[6, 6]
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ def degree(g: nx.Graph, weight: str | None = "shared") -> MetricTable:
     >>> import networkx as nx
     >>> g = nx.Graph([("a", "b", {"shared": 3}), ("a", "c", {"shared": 1})])
     >>> degree(g).frame.loc["a"].tolist()
-    [2.0, 4.0]
+    [2, 4]
     """
-    frame = _frame(g, dict(g.degree()), "degree")
-    frame["strength"] = [float(s) for _, s in g.degree(weight=weight)] if weight else frame["degree"]
+    frame = _frame(g, dict(g.degree()), "degree").astype("int64")
+    frame["strength"] = [s for _, s in g.degree(weight=weight)] if weight else frame["degree"]
     return MetricTable("degree", frame, "exact", {"weight": weight})
 
 
@@ -166,7 +166,7 @@ def closeness(g: nx.Graph, k: int = 256, seed: int = DEFAULT_SEED, exact_limit: 
     Examples
     --------
     >>> import networkx as nx
-    >>> round(closeness(nx.path_graph(3)).column()[1], 3)
+    >>> float(closeness(nx.path_graph(3)).column()[1])
     1.0
     """
     n = g.number_of_nodes()

@@ -18,8 +18,9 @@ Examples
 >>> from graph.network.select import TieFilter, year_span
 >>> TieFilter(countries=("be",)).describe()
 'countries=be'
->>> year_span(pd.Series(["2019-05-01", "2021", None]), pd.Series(["2020-12-31", None, None]))
-(array([2019., 2021.,   nan]), array([2020., inf,  nan]))
+>>> first, last = year_span(pd.Series(["2019-05-01", "2021", None]), pd.Series(["2020-12-31", None, None]))
+>>> first.tolist(), last.tolist()
+([2019.0, 2021.0, nan], [2020.0, inf, nan])
 """
 
 from __future__ import annotations

@@ -1,0 +1,64 @@
+"""The membership network of networks: who is a member of which network, and how far a hub reaches.
+
+Nets4Dem is a network of networks: cities and organisations are members of networks (Eurocities,
+ECAS...) that are themselves members of Nets4Dem. :func:`membership_graph` is the directed graph
+member → network of ``org:Membership`` ties whose target is an organisation (a network);
+:func:`indirect_reach` follows member-of-member paths backwards from every network and counts
+whom it reaches directly and through its members.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ties = pd.DataFrame({"organisation": ["city", "net", "ngo"], "target": ["net", "hub", "hub"],
+...                      "target_kind": "network", "role": "member", "start": None, "end": None})
+>>> reach = indirect_reach(membership_graph(ties)).frame
+>>> reach.loc["hub"].tolist()
+[2, 3, 2]
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from .bipartite import node_attributes, participation_graph
+from .result import MetricTable
+
+__all__ = ["membership_graph", "indirect_reach"]
+
+
+def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None) -> nx.DiGraph:
+    """Directed member → network graph from selected ties (rows whose ``target_kind`` is ``network``).
+
+    Edges carry ``roles``, ``participations`` and, where dated, ``first_year``/``last_year``, as in
+    :func:`graph.network.bipartite.participation_graph`.
+    """
+    memberships = ties.loc[ties["target_kind"] == "network"]
+    undirected = participation_graph(memberships, entities)
+    g = nx.DiGraph(projection="membership")
+    nodes = pd.Index(sorted(undirected))
+    g.add_nodes_from((n, {**a, "kind": undirected.nodes[n].get("kind", a["kind"])})
+                     for n, a in node_attributes(entities, nodes, "organisation"))
+    for member, network in zip(memberships["organisation"].tolist(), memberships["target"].tolist()):
+        g.add_edge(member, network, **undirected.edges[member, network])
+    return g
+
+
+def indirect_reach(g: nx.DiGraph) -> MetricTable:
+    """For each network: direct members, all members reached through member-of-member paths, depth.
+
+    Returns
+    -------
+    MetricTable
+        One row per node that has members: ``direct_members``, ``all_members`` (direct and
+        indirect, each counted once, itself excluded even on a cycle) and ``depth`` (the longest
+        of the shortest member-of-member chains).
+    """
+    reverse = g.reverse(copy=False)
+    rows = []
+    for network in sorted(n for n in g if g.in_degree(n) > 0):
+        distance = nx.single_source_shortest_path_length(reverse, network)
+        distance.pop(network, None)
+        rows.append((network, g.in_degree(network), len(distance), max(distance.values(), default=0)))
+    frame = pd.DataFrame(rows, columns=["node", "direct_members", "all_members", "depth"]).set_index("node")
+    return MetricTable("reach", frame.astype("int64"), "exact")

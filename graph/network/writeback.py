@@ -1,0 +1,176 @@
+"""Metrics back into the knowledge graph: the ``analysis`` named graphs.
+
+An analysis run is a ``dkg:NetworkAnalysis`` (a ``prov:Activity``) with the projection, the
+filter, the algorithms with their parameters and seeds, the graph's size and when it ran. Each
+analysed entity gets one ``dkg:NetworkPosition`` per run: a node linking the entity
+(``dkg:positionOf``) and the run (``prov:wasGeneratedBy``) to its metric values, one property per
+metric (``dkg:betweenness``, ``dkg:constraint``...; all sub-properties of ``dkg:metricValue``).
+So SPARQL can ask "the top brokers among EC-NET partners" by joining positions with memberships
+(``graph/queries/top-brokers.rq``).
+
+Identifiers are deterministic: the run's key is a digest of the projection, the filter and the
+parameters, so the same analysis gets the same IRIs (``id/analysis/<key>``,
+``id/position/<key>/<entity key>``) and its graph ``graph/analysis/<key>`` is replaced when it runs
+again. ``SOURCE_DATE_EPOCH`` fixes the recorded time, for byte-identical dumps.
+
+Loading is atomic per run: the quads go into a staging graph first and one SPARQL ``MOVE`` (one
+transaction) replaces the run's graph, so a failed load leaves the previous analysis as it was.
+
+Examples
+--------
+>>> run_key("collaboration", "programme=h2020", {"betweenness": {"k": 256, "seed": 42}})
+'1f743416f77676a0'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+
+from ingest.namespaces import BASE, DKG, GRAPH, PROV, RDFS
+from ingest.nquads import RDF_TYPE, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
+
+from .extract import key
+from .result import MetricTable
+
+__all__ = ["run_key", "analysis_quads", "load_analysis", "METRIC_PROPERTIES", "ANALYSIS_GRAPH"]
+
+XSD_DOUBLE = "http://www.w3.org/2001/XMLSchema#double"
+#: Analysis graphs are ``<ANALYSIS_GRAPH><run key>``.
+ANALYSIS_GRAPH = f"{GRAPH}analysis/"
+
+#: Table column -> property of a dkg:NetworkPosition (columns not listed stay in the tables only).
+METRIC_PROPERTIES: dict[str, str] = {
+    "degree": "degree", "strength": "strength", "betweenness": "betweenness", "eigenvector": "eigenvector",
+    "closeness": "closeness", "clustering": "clustering", "core_number": "coreNumber", "component": "component",
+    "component_size": "componentSize", "community": "community", "constraint": "constraint",
+    "effective_size": "effectiveSize", "efficiency": "efficiency", "articulation_point": "articulationPoint",
+    "coordinator": "brokerageCoordinator", "consultant": "brokerageConsultant",
+    "gatekeeper_representative": "brokerageGatekeeperRepresentative", "liaison": "brokerageLiaison",
+    "total": "brokerageTotal",
+}
+
+
+def run_key(projection: str, filter_text: str, parameters: dict) -> str:
+    """A 16-hex-digit digest naming one analysis (same inputs, same key)."""
+    text = json.dumps({"projection": projection, "filter": filter_text, "parameters": parameters},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _when() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return now.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _value(value: object) -> str | None:
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return literal("true" if value else "false", XSD_BOOLEAN)
+    if isinstance(value, (int,)) or type(value).__name__.startswith("int"):
+        return literal(str(int(value)), XSD_INTEGER)
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        return None  # not computed for this node (e.g. constraint of an isolate)
+    return literal(repr(number), XSD_DOUBLE)
+
+
+def analysis_quads(g: nx.Graph, tables: Iterable[MetricTable], projection: str, filter_text: str = "",
+                   dataset: str | None = None) -> tuple[str, list[str]]:
+    """The N-Quads of one analysis run: the run, its algorithms, and a position per node.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        The analysed projection (its nodes are entity IRIs).
+    tables : iterable of MetricTable
+        Node-level tables become position properties (see :data:`METRIC_PROPERTIES`); the
+        ``community`` table's modularity goes on the run.
+    projection : str
+    filter_text : str
+        :meth:`graph.network.select.TieFilter.describe` of the filter.
+    dataset : str, optional
+        IRI of the analysed dataset (``prov:used``).
+
+    Returns
+    -------
+    (str, list of str)
+        The run key and the quads, sorted.
+    """
+    tables = list(tables)
+    parameters = {t.metric: {"method": t.method, **t.parameters} for t in tables}
+    k = run_key(projection, filter_text, parameters)
+    graph = iri(ANALYSIS_GRAPH + k)
+    run = iri(f"{BASE}id/analysis/{k}")
+    out = [quad(run, RDF_TYPE, iri(str(DKG.NetworkAnalysis)), graph),
+           quad(run, iri(str(RDFS.label)), literal(f"{projection} network analysis" +
+                                                    (f" ({filter_text})" if filter_text else "")), graph),
+           quad(run, iri(str(DKG.projection)), literal(projection), graph),
+           quad(run, iri(str(DKG.analysisFilter)), literal(filter_text), graph),
+           quad(run, iri(str(DKG.nodeCount)), literal(str(g.number_of_nodes()), XSD_INTEGER), graph),
+           quad(run, iri(str(DKG.edgeCount)), literal(str(g.number_of_edges()), XSD_INTEGER), graph),
+           quad(run, iri(str(PROV.endedAtTime)), literal(_when(), XSD_DATETIME), graph)]
+    if dataset:
+        out.append(quad(run, iri(str(PROV.used)), iri(dataset), graph))
+    for table in tables:
+        out.append(quad(run, iri(str(DKG.algorithm)), literal(
+            f"{table.metric}: {table.method}; " + json.dumps(table.parameters, sort_keys=True, default=str)), graph))
+        if table.metric == "community" and "modularity" in table.parameters:
+            out.append(quad(run, iri(str(DKG.modularity)), _value(float(table.parameters["modularity"])), graph))
+    node_tables = [t for t in tables if t.level == "node"]
+    positions: dict[object, list[tuple[str, str]]] = {}
+    for table in node_tables:
+        for column in table.frame.columns:
+            name = METRIC_PROPERTIES.get(column)
+            if name is None:
+                continue
+            p = iri(str(DKG[name]))
+            for node, value in zip(table.frame.index.tolist(), table.frame[column].tolist()):
+                obj = _value(value)
+                if obj is not None:
+                    positions.setdefault(node, []).append((p, obj))
+    for node in sorted(positions, key=str):
+        if not str(node).startswith(("http://", "https://")):
+            continue  # only entities of the graph get positions
+        position = iri(f"{BASE}id/position/{k}/{_position_key(str(node))}")
+        out.append(quad(position, RDF_TYPE, iri(str(DKG.NetworkPosition)), graph))
+        out.append(quad(position, iri(str(DKG.positionOf)), iri(str(node)), graph))
+        out.append(quad(position, iri(str(PROV.wasGeneratedBy)), run, graph))
+        out.extend(quad(position, p, o, graph) for p, o in positions[node])
+    return k, sorted(set(out))
+
+
+def _position_key(node: str) -> str:
+    """``organisation/pic-999`` from an entity IRI of ours; a digest for anyone else's IRI."""
+    prefix = f"{BASE}id/"
+    if node.startswith(prefix):
+        return node[len(prefix):]
+    return "iri-" + hashlib.sha256(node.encode("utf-8")).hexdigest()[:16]
+
+
+def load_analysis(store_dir: Path | str, run: str, quads: list[str]) -> int:
+    """Replace the run's analysis graph in the on-disk store at ``store_dir``; return its triple count.
+
+    The quads are loaded into a staging graph, then one ``MOVE`` replaces the run's graph, so the
+    store holds the old analysis or the new one, never half of either.
+    """
+    graph = ANALYSIS_GRAPH + run
+    staging = graph + "-staging"
+    text = "\n".join(q.replace(f"<{graph}> .", f"<{staging}> .") for q in quads) + "\n"
+    store = ox.Store(str(store_dir))
+    try:
+        store.remove_graph(ox.NamedNode(staging)) if store.contains_named_graph(ox.NamedNode(staging)) else None
+        store.load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
+        store.flush()
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    finally:
+        del store
