@@ -9,7 +9,7 @@ OUT ?= build
 
 .DEFAULT_GOAL := help
 PORT ?= 7878
-.PHONY: help run test bench build serve clean system-deps
+.PHONY: help run test bench build serve clean system-deps analyse
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -20,22 +20,35 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-system-deps: ## install Debian tools the tests use (rapper from raptor2-utils), when missing and root
-	@if ! command -v rapper >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq raptor2-utils >/dev/null; \
-	  else echo "rapper (raptor2-utils) is missing: sudo apt-get install raptor2-utils" >&2; exit 1; fi; fi
+JS := tests/js
+JS_STAMP := $(JS)/node_modules/.installed
+
+system-deps: ## install Debian tools the tests use (rapper, node and npm), when missing and root
+	@missing=""; command -v rapper >/dev/null || missing="$$missing raptor2-utils"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
+
+# graphology-gexf (Gephi Lite's GEXF reader) checks our GEXF exports independently of NetworkX.
+$(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json | system-deps
+	npm ci --prefix $(JS) --no-audit --no-fund --silent
+	touch $(JS_STAMP)
 
 run: $(STAMP) ## install, build the seed graph, and print where the outputs are
 	$(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	@echo
 	$(BIN)/dkg stats --store $(OUT)
 	@echo
+	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back --no-progress
+	@echo
 	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name claims-about-entity"
+	@echo "Networks:  analysis/collaboration/ (tables, graph.gexf for Gephi);  $(BIN)/dkg query --name top-brokers"
 	@echo "Serve it:  make serve    (SPARQL endpoint and query editor at http://127.0.0.1:$(PORT)/)"
 
 build: run ## same as run
 
-test: $(STAMP) system-deps ## install what the tests need and run them (unit, doctests, build, CLI)
+test: $(STAMP) system-deps $(JS_STAMP) ## install what the tests need and run them (unit, doctests, build, CLI)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## run the build, source-ingest and query benchmarks; results go to benchmarks/results/
@@ -47,5 +60,9 @@ serve: $(STAMP) ## serve the built graph read-only at http://127.0.0.1:$(PORT)/ 
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	$(BIN)/dkg serve --store $(OUT) --port $(PORT)
 
-clean: ## remove the build directory (not the venv)
-	rm -rf $(OUT)
+analyse: $(STAMP) ## analyse the collaboration network of the built graph into analysis/collaboration
+	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
+	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back
+
+clean: ## remove the build directory and analyses (not the venv)
+	rm -rf $(OUT) analysis

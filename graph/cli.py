@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+from .network.names import METRICS, PROJECTIONS
 from .validate import ENGINES
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -138,6 +139,42 @@ def _parser() -> argparse.ArgumentParser:
                    help="only this graph (a name such as curated, or a graph IRI; repeatable)")
     p.add_argument("--query-endpoint", metavar="URL", help="SPARQL query endpoint of the same server, to check the counts")
     p.set_defaults(func=_cmd_push)
+
+    p = sub.add_parser("analyse", help="network analysis of collaboration ties: tables, GEXF/GraphML, analysis graph",
+                       description="Project the graph into a network (collaboration ties between organisations by "
+                                   "default), compute the metrics and write one table per metric (CSV and Parquet), "
+                                   "the network as GEXF, GraphML and node-link JSON, and the analysis as RDF "
+                                   "(analysis.nq; --write-back also loads it into the store, where "
+                                   "'dkg query --name top-brokers' reads it). See docs/network.md.")
+    p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
+    _endpoint_arguments(p, "SPARQL 1.1 query endpoint to read the graph from instead of the local store")
+    p.add_argument("--projection", default="collaboration", choices=PROJECTIONS,
+                   help="which network (default: %(default)s)")
+    p.add_argument("--programme", action="append", default=[], help="only collaborations under this programme "
+                   "(IRI, kind/key or key; narrower programmes included; repeatable)")
+    p.add_argument("--method", action="append", default=[], help="only collaborations using this method or a "
+                   "narrower one (repeatable)")
+    p.add_argument("--country", action="append", default=[], help="only organisations in this country "
+                   "(ISO code or English name; repeatable)")
+    p.add_argument("--type", dest="orgtype", action="append", default=[], help="only organisations of this type, "
+                   "e.g. local-government (repeatable)")
+    p.add_argument("--role", action="append", default=[], help="only participations in this role or a narrower "
+                   "one, e.g. coordinator (repeatable)")
+    p.add_argument("--from", dest="start_year", type=int, help="only ties active in or after this year")
+    p.add_argument("--to", dest="end_year", type=int, help="only ties active in or before this year")
+    p.add_argument("--metrics", default="", help="comma-separated metrics (default: all that apply): "
+                   + ", ".join(METRICS))
+    p.add_argument("--out", type=Path, help="output directory (default: analysis/<projection>)")
+    p.add_argument("--write-back", action="store_true", help="load the analysis graph into the store's current release")
+    p.add_argument("--seed", type=int, default=42, help="seed of every sampled or randomised step (default: %(default)s)")
+    p.add_argument("--k", type=int, default=256, help="sampled sources for betweenness and closeness on large "
+                   "networks (default: %(default)s)")
+    p.add_argument("--exact-limit", type=int, default=2000, help="largest network whose betweenness and closeness "
+                   "are computed exactly (default: %(default)s)")
+    p.add_argument("--communities", choices=("auto", "leiden", "louvain"), default="auto",
+                   help="community algorithm (default: %(default)s, i.e. Leiden)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("stats", help="count entities per class and triples per named graph")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
@@ -375,6 +412,45 @@ def _cmd_push(args: argparse.Namespace) -> int:
         print("dkg push: the server's counts differ from what was sent:\n" + "\n".join(differ), file=sys.stderr)
         return EXIT_INVALID
     print(f"checked at {args.query_endpoint}: every graph has the triples sent")
+    return EXIT_OK
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from .network.analyse import analyse
+    from .network.select import FilterError, TieFilter
+    from .remote import EndpointError, SparqlEndpoint, make_auth
+    from .store import StoreNotFound
+
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] or None
+    tie_filter = TieFilter(programmes=tuple(args.programme), methods=tuple(args.method),
+                           countries=tuple(args.country), orgtypes=tuple(args.orgtype), roles=tuple(args.role),
+                           start_year=args.start_year, end_year=args.end_year)
+    out = args.out or Path("analysis") / args.projection
+    try:
+        if args.endpoint and args.write_back:
+            raise ValueError("--write-back loads into the local store; it cannot be combined with --endpoint")
+        store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
+                 if args.endpoint else args.store)
+        result = analyse(store, args.projection, tie_filter, metrics, out, write_back=args.write_back,
+                         seed=args.seed, k=args.k, exact_limit=args.exact_limit, community_method=args.communities,
+                         progress=not args.no_progress and sys.stderr.isatty())
+    except (StoreNotFound, EndpointError, FilterError, ValueError, OSError) as err:
+        print(f"dkg analyse: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    g = result.graph
+    print(f"{args.projection} network: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
+          + (f" ({tie_filter.describe()})" if tie_filter.describe() else ""))
+    if result.selection is not None:
+        removed = ", ".join(f"{n} by {name}" for name, n in result.selection.removed.items() if n)
+        print(f"  ties used: {len(result.selection.ties)}" + (f"; left out: {removed}" if removed else ""))
+    for table in result.tables:
+        print(f"  {table.metric:<20} {table.method}")
+    print(f"wrote {len(result.files)} files to {out} (run {result.run})")
+    if result.analysis_triples is not None:
+        print(f"loaded {result.analysis_triples} triples into the store's analysis graph; ask it with "
+              f"'dkg query --name top-brokers'")
+    timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
+    print(f"time: {timing}")
     return EXIT_OK
 
 

@@ -61,7 +61,7 @@ PREFIXES: dict[str, str] = {
 #: Entity kinds and concept schemes: ``project:nets4dem-project`` is ``id/project/nets4dem-project``.
 ENTITY_KINDS = ("organisation", "project", "programme", "event", "city", "output", "claim", "source", "membership",
                 "method", "theme", "iap2", "role", "orgtype", "audience", "quantity", "qualifier", "status",
-                "outputtype", "programmetype", "sourcetype", "scheme", "case", "participedia-method")
+                "outputtype", "programmetype", "sourcetype", "scheme", "case", "participedia-method", "analysis")
 PREFIXES.update({kind: f"{BASE}id/{kind}/" for kind in ENTITY_KINDS})
 
 #: Record keys: lower-case ASCII words joined by single hyphens (they become IRI path segments).

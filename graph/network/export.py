@@ -58,9 +58,14 @@ def node_table(g: nx.Graph, tables: Iterable[MetricTable]) -> pd.DataFrame:
                         index=pd.Index(list(g), name="node"))
     base = base.dropna(axis=1, how="all")
     for table in tables:
-        if table.level == "node":
+        if _per_node(table):
             base = base.join(table.frame, how="left")
     return base.sort_index()
+
+
+def _per_node(table: MetricTable) -> bool:
+    """A table with one row per node (others, e.g. per organisation and method, stay separate)."""
+    return table.level == "node" and table.frame.index.name == "node" and table.frame.index.is_unique
 
 
 def _write(frame: pd.DataFrame, stem: Path, formats: Iterable[str]) -> list[Path]:
@@ -110,7 +115,7 @@ def _with_metrics(g: nx.Graph, tables: Iterable[MetricTable]) -> nx.Graph:
     copy.graph.update({k: v for k, v in g.graph.items() if _plain(v) is not None})
     values: dict[object, dict[str, object]] = {n: {} for n in g}
     for table in tables:
-        if table.level != "node":
+        if not _per_node(table):
             continue
         for column in table.frame.columns:
             for node, value in zip(table.frame.index.tolist(), table.frame[column].tolist()):

@@ -125,7 +125,7 @@ def analysis_quads(g: nx.Graph, tables: Iterable[MetricTable], projection: str, 
             f"{table.metric}: {table.method}; " + json.dumps(table.parameters, sort_keys=True, default=str)), graph))
         if table.metric == "community" and "modularity" in table.parameters:
             out.append(quad(run, iri(str(DKG.modularity)), _value(float(table.parameters["modularity"])), graph))
-    node_tables = [t for t in tables if t.level == "node"]
+    node_tables = [t for t in tables if t.level == "node" and t.frame.index.name == "node"]
     positions: dict[object, list[tuple[str, str]]] = {}
     for table in node_tables:
         for column in table.frame.columns:

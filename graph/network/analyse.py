@@ -1,0 +1,262 @@
+"""One entry point for a whole analysis: project, compute the metrics, write tables, graphs and RDF.
+
+:func:`analyse` is what ``dkg analyse`` and the notebooks call: it extracts the tables from the
+store (:mod:`graph.network.extract`), builds the projection named by ``projection`` with the
+filter, runs the chosen metrics (each a plain function of its own module), and, when asked, writes
+the tables, the graph files and the ``analysis`` named graph. Every step is timed
+(``Analysis.timings``), which is what ``benchmarks/bench_network.py`` reports.
+
+Projections (:data:`PROJECTIONS`): ``collaboration`` (organisation–organisation ties),
+``participation`` (organisation–project/network bipartite), ``membership`` (member → network,
+analysed undirected, plus indirect reach), ``country`` (country–country aggregate of the
+collaboration ties), ``city-network`` (cities–networks) and ``case-method`` (cases, methods,
+organisers).
+
+Metrics (:data:`METRICS`): ``degree``, ``betweenness``, ``eigenvector``, ``closeness``,
+``clustering``, ``core``, ``components``, ``communities``, ``constraint``, ``effective-size``,
+``brokerage``, ``bridges``, ``articulation``, ``assortativity``, ``resilience``, ``summary``,
+``temporal`` and ``diffusion`` (these two read the ties, not the projection) and ``reach``
+(membership only).
+
+Examples
+--------
+>>> sorted(set(DEFAULT_METRICS) - set(METRICS))
+[]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+
+from . import aggregate, bipartite, cases, centrality, cohesion, collaboration, community, membership
+from .extract import KnowledgeTables, extract
+from .names import METRICS, PROJECTIONS
+from .result import DEFAULT_SEED, MetricTable
+from .select import Selection, TieFilter, select_ties
+
+__all__ = ["analyse", "project", "Analysis", "PROJECTIONS", "METRICS", "DEFAULT_METRICS"]
+
+DEFAULT_METRICS = METRICS
+
+
+@dataclass
+class Analysis:
+    """The result of :func:`analyse`."""
+
+    projection: str
+    graph: nx.Graph
+    tables: list[MetricTable]
+    tie_filter: TieFilter
+    selection: Selection | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    run: str | None = None
+    analysis_triples: int | None = None
+
+    def table(self, metric: str) -> MetricTable:
+        """The table of one metric (by its table name, e.g. ``betweenness``, ``community``)."""
+        for t in self.tables:
+            if t.metric == metric:
+                return t
+        raise KeyError(f"no {metric!r} table; computed: {', '.join(t.metric for t in self.tables)}")
+
+
+def project(tables: KnowledgeTables, projection: str = "collaboration",
+            tie_filter: TieFilter | None = None) -> tuple[nx.Graph, Selection | None]:
+    """Build one projection; return it and the ties it was built from (None for case-method)."""
+    if projection not in PROJECTIONS:
+        raise ValueError(f"unknown projection {projection!r}: {', '.join(PROJECTIONS)}")
+    flt = tie_filter or TieFilter()
+    if projection == "case-method":
+        return cases.case_method_graph(tables, countries=flt.countries), None
+    if projection in ("membership", "city-network"):
+        flt = TieFilter(**{**flt.as_dict(), "kinds": ("network",)}) if flt.kinds == TieFilter().kinds else flt
+        flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+    selection = select_ties(tables, flt)
+    if projection == "collaboration":
+        return collaboration.collaboration_graph(tables, flt, selection=selection), selection
+    if projection == "country":
+        return aggregate.country_graph(collaboration.collaboration_graph(tables, flt, selection=selection)), selection
+    if projection == "participation":
+        return bipartite.participation_graph(selection.ties, tables.entities), selection
+    if projection == "membership":
+        return membership.membership_graph(selection.ties, tables.entities), selection
+    return aggregate.city_network_graph(tables, selection.ties), selection
+
+
+def _weight(g: nx.Graph) -> str | None:
+    """The edge weight the projection carries, if any."""
+    for name in ("shared", "members", "participations"):
+        if any(name in d for _, _, d in list(g.edges(data=True))[:1]):
+            return name
+    return None
+
+
+def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
+           exact_limit: int, community_method: str, projection: str) -> dict[str, Callable[[], list[MetricTable]]]:
+    undirected = g.to_undirected(as_view=True) if g.is_directed() else g
+    weight = _weight(g)
+
+    def group_attribute() -> str:
+        return "country" if projection in ("collaboration", "participation", "membership") else "kind"
+
+    def brokerage_tables() -> list[MetricTable]:
+        from . import brokerage
+
+        # Brokerage by the main grouping (country, for organisation networks) keeps the plain column
+        # names that the analysis graph stores; by organisation type it goes to the tables only.
+        out = []
+        for i, attribute in enumerate((group_attribute(), "orgtype")):
+            if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == group_attribute()):
+                continue
+            table = brokerage.brokerage(undirected, attribute=attribute)
+            if out:
+                table.metric = f"brokerage_{attribute}"
+                table.frame = table.frame.add_suffix(f"_{attribute}")
+            out.append(table)
+        return out
+
+    def dynamics(name: str) -> list[MetricTable]:
+        if selection is None or projection not in ("collaboration", "participation"):
+            return []
+        if name == "temporal":
+            from .temporal import snapshots
+
+            return [snapshots(tables, flt)]
+        from .diffusion import method_diffusion
+
+        return [method_diffusion(tables, flt)]
+
+    def constraint() -> list[MetricTable]:
+        from .brokerage import constraint as burt
+
+        return [burt(undirected, weight=weight)]
+
+    def effective_size() -> list[MetricTable]:
+        from .brokerage import effective_size as esize
+
+        return [esize(undirected)]
+
+    def assortativity() -> list[MetricTable]:
+        from .assortativity import assortativity as assort
+
+        return [assort(undirected)]
+
+    def resilience() -> list[MetricTable]:
+        from .resilience import resilience as resist
+
+        return [resist(undirected, k=min(10, undirected.number_of_nodes()), seed=seed)]
+
+    return {
+        "summary": lambda: [cohesion.summary(undirected)],
+        "degree": lambda: [centrality.degree(undirected, weight=weight)],
+        "betweenness": lambda: [centrality.betweenness(undirected, k=k, seed=seed, exact_limit=exact_limit)],
+        "eigenvector": lambda: [centrality.eigenvector(undirected, weight=weight)],
+        "closeness": lambda: [centrality.closeness(undirected, k=k, seed=seed, exact_limit=exact_limit)],
+        "clustering": lambda: [cohesion.clustering(undirected)],
+        "core": lambda: [cohesion.core_number(undirected)],
+        "components": lambda: [cohesion.components(undirected)],
+        "communities": lambda: [community.communities(undirected, method=community_method, weight=weight,
+                                                      seed=seed)],
+        "constraint": constraint,
+        "effective-size": effective_size,
+        "brokerage": brokerage_tables,
+        "bridges": lambda: [cohesion.bridges(undirected)],
+        "articulation": lambda: [cohesion.articulation_points(undirected)],
+        "assortativity": assortativity,
+        "resilience": resilience,
+        "temporal": lambda: dynamics("temporal"),
+        "diffusion": lambda: dynamics("diffusion"),
+        "reach": lambda: [membership.indirect_reach(g)] if g.is_directed() else [],
+    }
+
+
+def analyse(store: object = "build", projection: str = "collaboration", tie_filter: TieFilter | None = None,
+            metrics: Iterable[str] | None = None, out: Path | str | None = None, *,
+            tables: KnowledgeTables | None = None, write_back: bool = False, seed: int = DEFAULT_SEED,
+            k: int = 256, exact_limit: int = centrality.EXACT_LIMIT, community_method: str = "auto",
+            table_formats: Iterable[str] = ("csv", "parquet"), graph_formats: Iterable[str] = ("gexf", "graphml", "json"),
+            progress: bool = False) -> Analysis:
+    """Run one analysis end to end.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store, SparqlEndpoint, Path or str
+        Where the graph is (a build directory by default); not read when ``tables`` is given.
+    projection : str
+        One of :data:`PROJECTIONS`.
+    tie_filter : TieFilter, optional
+    metrics : iterable of str, optional
+        Names from :data:`METRICS` (default: all that apply to the projection).
+    out : Path or str, optional
+        Directory for the tables (``tables/``), graph files and ``analysis.nq``; nothing is
+        written when None.
+    tables : KnowledgeTables, optional
+        Tables already extracted (several analyses of one store extract once).
+    write_back : bool
+        Also load the ``analysis`` named graph into the store's current release (``store`` must
+        then be a build directory).
+    seed, k, exact_limit, community_method
+        Passed to the metrics (see :mod:`graph.network.centrality`, :mod:`graph.network.community`).
+    progress : bool
+        Show a progress bar on standard error.
+
+    Returns
+    -------
+    Analysis
+    """
+    from tqdm import tqdm
+
+    timings: dict[str, float] = {}
+    flt = tie_filter or TieFilter()
+    started = time.perf_counter()
+    if tables is None:
+        tables = extract(store)
+        timings["extract"] = time.perf_counter() - started
+    started = time.perf_counter()
+    g, selection = project(tables, projection, flt)
+    timings["project"] = time.perf_counter() - started
+    chosen = list(DEFAULT_METRICS if metrics is None else metrics)
+    unknown = [m for m in chosen if m not in METRICS]
+    if unknown:
+        raise ValueError(f"unknown metric(s) {', '.join(unknown)}: {', '.join(METRICS)}")
+    steps = _steps(g, tables, selection, flt, seed, k, exact_limit, community_method, projection)
+    results: list[MetricTable] = []
+    for name in tqdm(chosen, desc=f"{projection} metrics", unit="metric", disable=not progress, leave=False):
+        started = time.perf_counter()
+        results.extend(steps[name]())
+        timings[name] = time.perf_counter() - started
+    analysis = Analysis(projection, g, results, flt, selection, timings)
+    if out is not None:
+        started = time.perf_counter()
+        _write(analysis, Path(out), store, write_back, table_formats, graph_formats)
+        timings["write"] = time.perf_counter() - started
+    return analysis
+
+
+def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table_formats: Iterable[str],
+           graph_formats: Iterable[str]) -> None:
+    from ..void import DATASET
+    from .export import write_graph, write_tables
+    from .writeback import analysis_quads, load_analysis
+
+    out.mkdir(parents=True, exist_ok=True)
+    analysis.files += write_tables(analysis.graph, analysis.tables, out / "tables", table_formats)
+    analysis.files += write_graph(analysis.graph, out, analysis.tables, graph_formats)
+    run, quads = analysis_quads(analysis.graph, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
+                                dataset=DATASET)
+    path = out / "analysis.nq"
+    path.write_text("\n".join(quads) + "\n", encoding="utf-8")
+    analysis.files.append(path)
+    analysis.run = run
+    if write_back:
+        from ..store import resolve_store_path
+
+        if not isinstance(store, (str, Path)):
+            raise ValueError("write_back needs the build directory, not an open store or endpoint")
+        analysis.analysis_triples = load_analysis(resolve_store_path(Path(store)), run, quads)
