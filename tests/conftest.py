@@ -40,11 +40,15 @@ def library_records(target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def library_build(tmp_path_factory):
-    """Seed records, the library's rows and the CORDIS and Participedia fixtures, built once."""
+    """Seed records, the library's rows and the CORDIS and Participedia fixtures, built once, with the
+    collaboration analysis loaded into the store (as ``dkg analyse --write-back`` does)."""
     from graph.build import build
+    from graph.network.analyse import analyse
 
     base = tmp_path_factory.mktemp("library-build")
-    return build(library_records(base / "records"), base / "build", sources=LIBRARY_FIXTURE / "sources.toml")
+    result = build(library_records(base / "records"), base / "build", sources=LIBRARY_FIXTURE / "sources.toml")
+    analyse(base / "build", out=base / "analysis", write_back=True)
+    return result
 
 
 @pytest.fixture(scope="session")

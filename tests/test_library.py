@@ -364,3 +364,14 @@ def construct_members(store):
 
     return construct("CONSTRUCT { ?m org:memberOf ?n } WHERE { ?m org:memberOf ?n . ?n org:memberOf* organisation:nets4dem }",
                      store)
+
+
+def test_top_brokers_reads_the_analysis_graph(library_store):
+    # conftest loads the collaboration analysis; by hand (tests/test_network.py): EUROCITIES lies on
+    # 11 of the 78 shortest-path pairs of the 14 organisations, PIC 900000010 on 5
+    rows = answer(library_store, "top-brokers")
+    assert [(r[0], r[2]) for r in rows[:2]] == [("organisation:pic-900000002", str(11 / 78)),
+                                                ("organisation:pic-900000010", str(5 / 78))]
+    within = answer(library_store, "top-brokers", within="project:ec-net", metric="dkg:degree")
+    assert [(r[1], r[2]) for r in within] == [("Fixture Town A", "1")]
+    assert answer(library_store, "top-brokers", projection="membership") == []
