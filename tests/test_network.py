@@ -380,10 +380,11 @@ def test_analysis_graph_is_loaded_replaced_and_queryable(library_build, tmp_path
     assert first.analysis_triples and first.analysis_triples > 14 * 4
     again = analyse(root, out=tmp_path / "out", metrics=["degree", "betweenness"], write_back=True)
     assert again.run == first.run and again.analysis_triples == first.analysis_triples  # replaced, not doubled
-    top = select("top-brokers", root, within=f"{ID}project/cordis-rcn-210001")
+    top = select("top-brokers", root, within=f"{ID}project/cordis-rcn-210001", analysis=f"analysis/{first.run}")
     assert top["organisation"].tolist()[:2] == [pic(2), pic(10)]
     assert top["value"].iloc[0] == pytest.approx(11 / 78)
-    positions = select("SELECT (COUNT(*) AS ?n) WHERE { ?p a dkg:NetworkPosition }", root)
+    positions = select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?p prov:wasGeneratedBy <{ID}analysis/{first.run}> ; "
+                       "a dkg:NetworkPosition }", root)
     assert positions["n"].iloc[0] == 14
 
 

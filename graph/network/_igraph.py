@@ -29,28 +29,41 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def to_igraph(g: nx.Graph, weight: str | None = None) -> tuple[ig.Graph, list]:
     """``g`` as an igraph graph and the node list (vertex ``i`` is ``nodes[i]``).
 
+    With ``weight``, the edge attribute ``"weight"`` of the returned graph holds that attribute of
+    ``g`` (1 where an edge lacks it). The conversion walks the edges once, keeps every numeric edge
+    attribute, and is reused while ``g`` has the same numbers of nodes and edges, so metrics that
+    weigh by different attributes share one conversion.
+
     Examples
     --------
     >>> import networkx as nx
     >>> h, nodes = to_igraph(nx.path_graph(["a", "b", "c"]))
     >>> h.vcount(), h.ecount(), nodes
     (3, 2, ['a', 'b', 'c'])
+    >>> g = nx.Graph([("a", "b", {"shared": 3}), ("b", "c", {})])
+    >>> to_igraph(g, "shared")[0].es["weight"]
+    [3.0, 1.0]
     """
-    signature = (g.number_of_nodes(), g.number_of_edges(), weight)
+    signature = (g.number_of_nodes(), g.number_of_edges())
     cached = _CACHE.get(g)
-    if cached is not None and cached[0] == signature:
-        return cached[1], cached[2]
-    nodes = list(g)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges, weights = [], []
-    for u, v, w in g.edges(data=weight, default=1):
-        edges.append((index[u], index[v]))
-        weights.append(w)
-    h = ig.Graph(n=len(nodes), edges=edges, directed=g.is_directed())
-    if weight is not None:
-        h.es["weight"] = [float(w) for w in weights]
-    _CACHE[g] = (signature, h, nodes)
-    return h, nodes
+    if cached is None or cached["signature"] != signature:
+        nodes = list(g)
+        index = {n: i for i, n in enumerate(nodes)}
+        edges, columns = [], {}
+        for position, (u, v, data) in enumerate(g.edges(data=True)):
+            edges.append((index[u], index[v]))
+            for name, value in data.items():
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    columns.setdefault(name, {})[position] = value
+        h = ig.Graph(n=len(nodes), edges=edges, directed=g.is_directed())
+        cached = {"signature": signature, "graph": h, "nodes": nodes, "columns": columns, "weight": None}
+        _CACHE[g] = cached
+    h = cached["graph"]
+    if weight is not None and cached["weight"] != weight:
+        values = cached["columns"].get(weight, {})
+        h.es["weight"] = [float(values.get(i, 1.0)) for i in range(h.ecount())]
+        cached["weight"] = weight
+    return h, cached["nodes"]
 
 
 @contextmanager
