@@ -8,6 +8,7 @@ import random
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from graph.network import brokerage as module
@@ -247,8 +248,8 @@ def test_brokerage_missing_group(backend):
     frame = brokerage(g, "group", backend=backend).frame
     assert frame.loc[0].tolist() == [0, 0, 1, 0, 1]
     assert frame.loc[3].isna().all()
-    # None, NaN and "" are missing too; an attribute nobody has leaves every role unknown.
-    for missing in (None, float("nan"), ""):
+    # None, NaN, pd.NA and "" are missing too; an attribute nobody has leaves every role unknown.
+    for missing in (None, float("nan"), pd.NA, ""):
         g.nodes[3]["group"] = missing
         assert brokerage(g, "group", backend=backend).frame.loc[0].tolist() == [0, 0, 1, 0, 1]
     assert brokerage(g, "nothing", backend=backend).frame.isna().all().all()
@@ -268,7 +269,7 @@ def test_brokerage_equals_reference(monkeypatch, seed):
 
 @pytest.mark.parametrize(("make", "attribute"), [
     pytest.param(nx.karate_club_graph, "club", id="karate-clubs"),
-    pytest.param(lambda: nx.relabel_nodes(nx.les_miserables_graph(), str), "group", id="les-miserables"),
+    pytest.param(les_miserables, "group", id="les-miserables"),
     pytest.param(nx.florentine_families_graph, "group", id="florentine"),
 ])
 def test_brokerage_equals_reference_small_graphs(make, attribute):
@@ -288,7 +289,6 @@ def test_brokerage_equals_reference_small_graphs(make, attribute):
 def test_brokerage_roles_sum_to_open_pairs_per_attribute():
     # The classification splits the same open pairs whichever attribute groups the nodes.
     g = random_graph(3, missing=0)
-    g.nodes[0]["other"] = "x"
     for node in g:
         g.nodes[node]["other"] = node % 2 if isinstance(node, int) else "y"
     a, b = brokerage(g, "group").frame, brokerage(g, "other").frame

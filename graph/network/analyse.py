@@ -99,7 +99,9 @@ def _weight(g: nx.Graph) -> str | None:
 
 def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
            exact_limit: int, community_method: str, projection: str) -> dict[str, Callable[[], list[MetricTable]]]:
-    undirected = g.to_undirected(as_view=True) if g.is_directed() else g
+    # A real undirected copy: a view of a directed graph would show both directions' weights of a
+    # mutual tie, and the metrics read one weight per tie (the membership graph is small).
+    undirected = nx.Graph(g) if g.is_directed() else g
     weight = _weight(g)
 
     def group_attribute() -> str:
