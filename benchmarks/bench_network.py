@@ -37,20 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-SHARED = ROOT.parent / "shared" / "data"
-REAL_H2020 = SHARED / "cordis" / "h2020-participations"
-PARTICIPEDIA = SHARED / "participedia"
-RECORDS = ROOT / "data" / "records"
 GB = 1024 ** 3
-
-
-def _config(directory: Path, cordis: Path) -> Path:
-    text = f'[[source]]\nname = "cordis-h2020"\nadapter = "cordis"\npath = "{cordis}"\ntitle = "CORDIS H2020"\n'
-    if PARTICIPEDIA.is_dir():
-        text += f'\n[[source]]\nname = "participedia"\nadapter = "participedia"\npath = "{PARTICIPEDIA}"\n'
-    path = directory / "sources.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _peak_bytes() -> int:
@@ -142,8 +129,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(HERE))
     os.environ.setdefault("DKG_PROGRESS", "0")
-    from graph.build import build
-    from synthetic import generate_cordis
+    from datasets import build_set
 
     reuse = dict(item.split("=", 1) for item in args.reuse)
     RESULTS.mkdir(exist_ok=True)
@@ -154,21 +140,10 @@ def main() -> None:
                 out = Path(reuse[label])
                 triples = None
             else:
-                if label == "h2020":
-                    if not REAL_H2020.is_dir():
-                        print(f"{REAL_H2020} not found: the H2020 set is skipped", flush=True)
-                        continue
-                    cordis = REAL_H2020
-                elif label.startswith("synthetic"):
-                    cordis = Path(tmp) / label
-                    print(f"{label}: {generate_cordis(cordis, float(label.removeprefix('synthetic')))}", flush=True)
-                else:
-                    raise SystemExit(f"unknown set {label!r}")
-                out = Path(tmp) / f"build-{label}"
-                t = time.perf_counter()
-                result = build(RECORDS, out, sources=_config(Path(tmp), cordis))
-                triples = result.triples
-                print(f"{label}: built {triples} triples in {time.perf_counter() - t:.0f} s", flush=True)
+                result = build_set(label, Path(tmp))
+                if result is None:
+                    continue
+                out, triples = result.layout.root, result.triples
             ours = _child(_ours, out, args.cap)
             print(f"{label}: ours {json.dumps(ours)}", flush=True)
             naive = _child(_naive, out, args.naive_cap)

@@ -33,24 +33,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
-SHARED = ROOT.parent / "shared" / "data"
-REAL_H2020 = SHARED / "cordis" / "h2020-participations"
-PARTICIPEDIA = SHARED / "participedia"
-RECORDS = ROOT / "data" / "records"
 #: Questions whose plans join many patterns, follow property paths or group large joins.
 JOIN_HEAVY = {"organisations-in-several-collaborations", "organisations-by-country-and-type", "coordinators-by-country",
               "participants-of-project", "same-organisation-across-sources", "projects-by-programme-and-year",
               "indirect-members", "organisations-without-identifier", "cases-by-iap2-and-method-family",
               "methods-of-programme"}
-
-
-def _config(directory: Path, cordis: Path) -> Path:
-    text = f'[[source]]\nname = "cordis-h2020"\nadapter = "cordis"\npath = "{cordis}"\ntitle = "CORDIS H2020"\n'
-    if PARTICIPEDIA.is_dir():
-        text += f'\n[[source]]\nname = "participedia"\nadapter = "participedia"\npath = "{PARTICIPEDIA}"\n'
-    path = directory / "sources.toml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _timed(run, repeat: int) -> tuple[float, int]:  # noqa: ANN001
@@ -95,31 +82,20 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(HERE))
     os.environ.setdefault("DKG_PROGRESS", "0")
-    from graph.build import build
+    from datasets import build_set
     from graph.library import load_library, with_values
     from graph.query import execute
     from graph.store import open_store
-    from synthetic import generate_cordis
 
     RESULTS.mkdir(exist_ok=True)
     library = load_library()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-queries-") as tmp:
         for label in args.sets.split(","):
-            if label == "h2020":
-                if not REAL_H2020.is_dir():
-                    print(f"{REAL_H2020} not found: the H2020 set is skipped", flush=True)
-                    continue
-                cordis = REAL_H2020
-            elif label.startswith("synthetic"):
-                cordis = Path(tmp) / label
-                print(f"{label}: {generate_cordis(cordis, float(label.removeprefix('synthetic')))}", flush=True)
-            else:
-                raise SystemExit(f"unknown set {label!r}")
-            out = Path(tmp) / f"build-{label}"
-            t = time.perf_counter()
-            result = build(RECORDS, out, sources=_config(Path(tmp), cordis))
-            print(f"{label}: built {result.triples} triples in {time.perf_counter() - t:.0f} s", flush=True)
+            result = build_set(label, Path(tmp))
+            if result is None:
+                continue
+            out = result.layout.root
             store = open_store(out)
             memory = None
             if not args.no_memory:  # the same engine without RocksDB: where the time goes

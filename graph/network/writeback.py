@@ -38,7 +38,6 @@ import pyoxigraph as ox
 from ingest.namespaces import BASE, DKG, GRAPH, PROV, RDFS
 from ingest.nquads import RDF_TYPE, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 
-from .extract import key
 from .result import MetricTable
 
 __all__ = ["run_key", "analysis_quads", "load_analysis", "METRIC_PROPERTIES", "ANALYSIS_GRAPH"]
