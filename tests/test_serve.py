@@ -299,3 +299,18 @@ def test_push_selected_graphs_and_errors(remote, library_build, capsys):
     assert "DKG_TEST_UNSET_PASSWORD" in capsys.readouterr().err
     assert main(["query", "--endpoint", f"{remote}/nowhere", "--name", "method-matches"]) == 2
     assert "HTTP 404" in capsys.readouterr().err
+
+
+def test_network_tables_extracted_over_http_equal_the_local_ones(served, library_build):
+    """dkg analyse --endpoint: the same SPARQL scans through the guarded endpoint, read as CSV."""
+    import pandas as pd
+
+    from graph.network.extract import extract
+    from graph.remote import SparqlEndpoint
+
+    url, _ = served
+    remote = extract(SparqlEndpoint(f"{url}/query"))
+    local = extract(library_build.layout.root)
+    pd.testing.assert_frame_equal(remote.ties, local.ties)
+    pd.testing.assert_frame_equal(remote.entities, local.entities)
+    pd.testing.assert_frame_equal(remote.links, local.links)
