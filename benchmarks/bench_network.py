@@ -3,7 +3,7 @@
 Data sets: the real H2020 build (curated records + the whole CORDIS H2020 export + Participedia,
 when ``../shared/data`` has them) and seeded synthetic CORDIS sets at 1x and 10x the H2020 size
 (``benchmarks/synthetic.py``), for growth. Each set is built once; then, each in a fresh process
-so that peak memory (``ru_maxrss``) belongs to that path alone:
+so that peak memory (``VmHWM``) belongs to that path alone:
 
 - **ours**: :func:`graph.network.extract.extract` (SPARQL scans into pandas), the collaboration
   projection (sparse products, bulk adjacency) and every metric of :func:`graph.network.analyse`,
@@ -41,7 +41,13 @@ GB = 1024 ** 3
 
 
 def _peak_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
+    """This process's peak resident memory. Not ``ru_maxrss``: Linux carries it over from the parent
+    across fork and exec, so a child would report the parent's peak (the build's) as its own.
+    ``VmHWM`` belongs to the process's own address space, which exec makes anew."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # not Linux: the best there is
 
 
 def _ours(build: str, queue) -> None:  # noqa: ANN001
@@ -162,7 +168,7 @@ def main() -> None:
 def _write(rows: list[dict]) -> None:
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"\n## Network benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
-             "Each path in a fresh process (peak = its `ru_maxrss`). Projection = organisation-organisation "
+             "Each path in a fresh process (peak = its `VmHWM`). Projection = organisation-organisation "
              "collaboration ties from the extracted ties; naive = bipartite NetworkX graph built node by node, "
              "then `bipartite.weighted_projected_graph`. Extraction = the SPARQL scans into pandas, the same for "
              "both. Metrics = every metric of `dkg analyse` (betweenness and closeness sampled from 256 sources "
