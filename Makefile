@@ -9,7 +9,7 @@ OUT ?= build
 
 .DEFAULT_GOAL := help
 PORT ?= 7878
-.PHONY: help run test bench build serve clean system-deps analyse
+.PHONY: help run test bench build serve clean system-deps analyse map
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 JS := tests/js
 JS_STAMP := $(JS)/node_modules/.installed
 
-system-deps: ## install Debian tools the tests use (rapper, node and npm), when missing and root
+system-deps: ## install Debian tools the tests use (rapper, node and npm, chromium), when missing and root
 	@missing=""; command -v rapper >/dev/null || missing="$$missing raptor2-utils"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
@@ -65,5 +66,9 @@ analyse: $(STAMP) ## analyse the collaboration network of the built graph into a
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back
 
-clean: ## remove the build directory and analyses (not the venv)
-	rm -rf $(OUT) analysis
+map: $(STAMP) ## draw the collaboration network as an offline HTML map: maps/collaboration.html
+	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
+	$(BIN)/dkg map --store $(OUT) --out maps/collaboration.html
+
+clean: ## remove the build directory, analyses and maps (not the venv)
+	rm -rf $(OUT) analysis maps

@@ -150,18 +150,7 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_arguments(p, "SPARQL 1.1 query endpoint to read the graph from instead of the local store")
     p.add_argument("--projection", default="collaboration", choices=PROJECTIONS,
                    help="which network (default: %(default)s)")
-    p.add_argument("--programme", action="append", default=[], help="only collaborations under this programme "
-                   "(IRI, kind/key or key; narrower programmes included; repeatable)")
-    p.add_argument("--method", action="append", default=[], help="only collaborations using this method or a "
-                   "narrower one (repeatable)")
-    p.add_argument("--country", action="append", default=[], help="only organisations in this country "
-                   "(ISO code or English name; repeatable)")
-    p.add_argument("--type", dest="orgtype", action="append", default=[], help="only organisations of this type, "
-                   "e.g. local-government (repeatable)")
-    p.add_argument("--role", action="append", default=[], help="only participations in this role or a narrower "
-                   "one, e.g. coordinator (repeatable)")
-    p.add_argument("--from", dest="start_year", type=int, help="only ties active in or after this year")
-    p.add_argument("--to", dest="end_year", type=int, help="only ties active in or before this year")
+    _filter_arguments(p)
     p.add_argument("--metrics", default="", help="comma-separated metrics (default: all that apply): "
                    + ", ".join(METRICS))
     p.add_argument("--out", type=Path, help="output directory (default: analysis/<projection>)")
@@ -176,11 +165,54 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_analyse)
 
+    p = sub.add_parser("map", help="an interactive network map: one self-contained, offline HTML page",
+                       description="Draw a projection (or the ego network of one organisation in it) as an "
+                                   "interactive map: a single HTML file with everything inlined, that works offline "
+                                   "from file:// and fetches nothing; names are shown as text, never run as HTML. "
+                                   "Positions are computed with a seed, so the same input gives the same map.")
+    p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
+    p.add_argument("--projection", default="collaboration", choices=PROJECTIONS, help="which network (default: %(default)s)")
+    _filter_arguments(p)
+    p.add_argument("--ego", metavar="NODE", help="only this organisation's ego network (IRI, kind/key, key or name)")
+    p.add_argument("--radius", type=int, default=1, help="ego network radius in ties (default: %(default)s)")
+    p.add_argument("--color-by", default="community", help="node attribute for colours: community, kind, country, "
+                   "orgtype... (default: %(default)s)")
+    p.add_argument("--size-by", default="betweenness", help="node metric for sizes (default: %(default)s)")
+    p.add_argument("--labels", type=int, default=30, help="how many of the largest nodes show their name (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=42, help="layout and community seed (default: %(default)s)")
+    p.add_argument("--title", help="page title (default: from the projection)")
+    p.add_argument("--out", type=Path, help="HTML file to write (default: maps/<projection>.html)")
+    p.set_defaults(func=_cmd_map)
+
     p = sub.add_parser("stats", help="count entities per class and triples per named graph")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
     p.add_argument("--format", choices=("human", "json"), default="human", help="output format (default: %(default)s)")
     p.set_defaults(func=_cmd_stats)
     return parser
+
+
+def _filter_arguments(p: argparse.ArgumentParser) -> None:
+    """The tie filters that ``analyse`` and ``map`` share (graph.network.select.TieFilter)."""
+    p.add_argument("--programme", action="append", default=[], help="only collaborations under this programme "
+                   "(IRI, kind/key or key; narrower programmes included; repeatable)")
+    p.add_argument("--method", action="append", default=[], help="only collaborations using this method or a "
+                   "narrower one (repeatable)")
+    p.add_argument("--country", action="append", default=[], help="only organisations in this country "
+                   "(ISO code or English name; repeatable)")
+    p.add_argument("--type", dest="orgtype", action="append", default=[], help="only organisations of this type, "
+                   "e.g. local-government (repeatable)")
+    p.add_argument("--role", action="append", default=[], help="only participations in this role or a narrower "
+                   "one, e.g. coordinator (repeatable)")
+    p.add_argument("--from", dest="start_year", type=int, help="only ties active in or after this year")
+    p.add_argument("--to", dest="end_year", type=int, help="only ties active in or before this year")
+
+
+def _tie_filter(args: argparse.Namespace):  # noqa: ANN202 - a graph.network.select.TieFilter
+    from .network.select import TieFilter
+
+    return TieFilter(programmes=tuple(args.programme), methods=tuple(args.method), countries=tuple(args.country),
+                     orgtypes=tuple(args.orgtype), roles=tuple(args.role), start_year=args.start_year,
+                     end_year=args.end_year)
 
 
 def _problems_report(problems, fmt: str) -> str:  # noqa: ANN001
@@ -417,14 +449,12 @@ def _cmd_push(args: argparse.Namespace) -> int:
 
 def _cmd_analyse(args: argparse.Namespace) -> int:
     from .network.analyse import analyse
-    from .network.select import FilterError, TieFilter
+    from .network.select import FilterError
     from .remote import EndpointError, SparqlEndpoint, make_auth
     from .store import StoreNotFound
 
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] or None
-    tie_filter = TieFilter(programmes=tuple(args.programme), methods=tuple(args.method),
-                           countries=tuple(args.country), orgtypes=tuple(args.orgtype), roles=tuple(args.role),
-                           start_year=args.start_year, end_year=args.end_year)
+    tie_filter = _tie_filter(args)
     out = args.out or Path("analysis") / args.projection
     try:
         if args.endpoint and args.write_back:
@@ -451,6 +481,24 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
               f"'dkg query --name top-brokers'")
     timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
     print(f"time: {timing}")
+    return EXIT_OK
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .maps.make import make_map
+    from .network.select import FilterError
+    from .store import StoreNotFound
+
+    out = args.out or Path("maps") / f"{args.projection}.html"
+    try:
+        path, g = make_map(args.store, out, projection=args.projection, tie_filter=_tie_filter(args), ego=args.ego,
+                           radius=args.radius, color_by=args.color_by, size_by=args.size_by, top_labels=args.labels,
+                           seed=args.seed, title=args.title)
+    except (StoreNotFound, FilterError, ValueError, OSError) as err:
+        print(f"dkg map: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} ties); open it in a browser, "
+          "no network needed")
     return EXIT_OK
 
 

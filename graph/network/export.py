@@ -38,7 +38,7 @@ import pandas as pd
 
 from .result import MetricTable
 
-__all__ = ["write_tables", "write_graph", "node_table", "GRAPH_FORMATS", "TABLE_FORMATS"]
+__all__ = ["write_tables", "write_graph", "node_table", "graph_with_metrics", "GRAPH_FORMATS", "TABLE_FORMATS"]
 
 GRAPH_FORMATS = ("gexf", "graphml", "json")
 TABLE_FORMATS = ("csv", "parquet")
@@ -129,6 +129,24 @@ def _export_view(g: nx.Graph, tables: Iterable[MetricTable]) -> tuple[dict, list
                     for u, v, d in g.edges(data=True)), key=lambda e: (str(e[0]), str(e[1])))
     graph = {k: p for k, v in g.graph.items() if (p := _plain(v)) is not None}
     return graph, nodes, edges
+
+
+def graph_with_metrics(g: nx.Graph, tables: Iterable[MetricTable]) -> nx.Graph:
+    """A sorted copy of ``g`` whose nodes also carry the per-node metrics (for maps and notebooks).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from graph.network.centrality import degree
+    >>> g = nx.path_graph(["a", "b", "c"])
+    >>> graph_with_metrics(g, [degree(g, weight=None)]).nodes["b"]["degree"], "degree" in g.nodes["b"]
+    (2, False)
+    """
+    graph, nodes, edges = _export_view(g, list(tables))
+    copy = g.__class__(**graph)
+    copy.add_nodes_from(nodes)
+    copy.add_edges_from(edges)
+    return copy
 
 
 def _today() -> str:

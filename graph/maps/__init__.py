@@ -1,0 +1,1 @@
+"""Interactive network maps (pyvis and vis-network), safe and offline: see graph.maps.draw."""

@@ -1,0 +1,338 @@
+"""Interactive network maps: a NetworkX projection to one self-contained, safe HTML page.
+
+The map is a pyvis :class:`~pyvis.network.Network` (nodes, edges, vis-network options) drawn by
+vis-network, which pyvis ships. pyvis 0.3.2 itself is not fit to publish, so three of its steps are
+replaced here:
+
+- **Building.** ``Network.add_node`` and ``add_edge`` search lists, which makes a map quadratic in
+  its size, and ``from_nx`` changes the graph it is given. :func:`to_pyvis` fills the network's
+  lists from plain dicts built from the graph, in one pass and without touching the graph.
+- **Page.** pyvis's template loads Bootstrap from a CDN in every ``cdn_resources`` mode. It also
+  writes the heading and the menu entries raw, and switches a tooltip to ``innerHTML`` when it
+  contains ``href``. :func:`render_html` writes its own page instead. vis-network's script and
+  style are inlined, so nothing is fetched, and a Content-Security-Policy refuses any request
+  anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
+  close the script. Headings, tooltips, the legend, the filter and the search list are built in
+  the browser with ``textContent``; links are made only for ``http(s)`` addresses.
+- **Layout.** Positions are computed in Python with a seed (:mod:`graph.maps.layout`). Above
+  :data:`~graph.maps.layout.PHYSICS_LIMIT` nodes, physics is off.
+
+Examples
+--------
+>>> import networkx as nx
+>>> g = nx.Graph([("a", "b", {"shared": 2})])
+>>> g.nodes["a"]["label"] = "<img src=x onerror=alert(1)>"
+>>> page = render_html(network_map(g, title="Ties & <friends>"))
+>>> "<img src=x" in page, "\\\\u003cimg src=x" in page, "<title>Ties &amp; &lt;friends&gt;</title>" in page
+(False, True, True)
+>>> g.nodes["a"]["label"]  # the caller's graph is left alone
+'<img src=x onerror=alert(1)>'
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+from pyvis.network import Network
+
+from ..network.result import DEFAULT_SEED
+from .layout import PHYSICS_LIMIT, layout
+
+__all__ = ["MapSpec", "network_map", "to_pyvis", "render_html", "write_map", "PALETTE", "FACTS"]
+
+#: Colours for the largest groups (colour-blind-safe first: Okabe–Ito, then Tableau), then grey.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+           "#8c564b", "#17becf", "#bcbd22", "#7f7f7f")
+OTHER = "#c8c8c8"
+#: Node attributes shown in tooltips, in this order, when present.
+FACTS = ("kind", "country", "orgtype", "collaborations", "degree", "strength", "betweenness", "eigenvector",
+         "closeness", "constraint", "community", "core_number", "total")
+
+
+@dataclass
+class MapSpec:
+    """Everything a page needs: title, nodes and edges as plain dicts, legend and options."""
+
+    title: str
+    subtitle: str
+    nodes: list[dict]
+    edges: list[dict]
+    legend: list[tuple[str, str, int]]
+    color_by: str
+    size_by: str | None
+    physics: bool
+    directed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _scale(values: list[float], low: float, high: float) -> list[float]:
+    """Square-root scaling into ``[low, high]`` (areas, not radii, follow the values)."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return [low] * len(values)
+    top, bottom = math.sqrt(max(max(finite), 0)), math.sqrt(max(min(finite), 0))
+    span = top - bottom or 1.0
+    return [round(low + (math.sqrt(max(v, 0)) - bottom) / span * (high - low), 2)
+            if v is not None and math.isfinite(v) else low for v in values]
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def _fact(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", color_by: str = "kind",
+                size_by: str | None = "degree", weight: str | None = "shared", top_labels: int = 30,
+                seed: int = DEFAULT_SEED, physics: bool | None = None) -> MapSpec:
+    """Describe a map of ``g``: positions, colours, sizes, labels, tooltips and legend.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        Nodes may carry ``label``, ``kind``, ``country``, ``orgtype`` and metric values (as
+        :func:`graph.network.analyse.analyse` leaves them after ``apply_metrics``); nodes whose
+        id is an ``http(s)`` IRI get a link to it.
+    color_by : str
+        Node attribute whose values colour the nodes (``kind``, ``community``, ``country``...);
+        the 11 most frequent values get their own colour, the rest are "other".
+    size_by : str or None
+        Numeric node attribute for the node size (the node's degree when missing).
+    weight : str or None
+        Numeric edge attribute for the edge width.
+    top_labels : int
+        How many nodes (the largest by ``size_by``) show their label; the others show it on hover.
+    seed : int
+        Layout seed.
+    physics : bool, optional
+        Default: on up to :data:`~graph.maps.layout.PHYSICS_LIMIT` nodes.
+
+    Returns
+    -------
+    MapSpec
+    """
+    nodes = sorted(g, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    data = {n: dict(g.nodes[n]) for n in nodes}  # copies: the caller's graph is never changed
+    degree = dict(g.degree())
+    sizes_raw = [(_number(data[n].get(size_by)) if size_by else None) for n in nodes]
+    sizes_raw = [s if s is not None else float(degree[n]) for s, n in zip(sizes_raw, nodes)]
+    sizes = _scale(sizes_raw, 6.0, 40.0)
+    groups = [str(data[n].get(color_by, "(none)")) for n in nodes]
+    counts: dict[str, int] = {}
+    for group in groups:
+        counts[group] = counts.get(group, 0) + 1
+    ranked = sorted(counts, key=lambda k: (-counts[k], k))
+    colours = {k: PALETTE[i] for i, k in enumerate(ranked[:len(PALETTE) - 1])}
+    legend = [(k, colours[k], counts[k]) for k in ranked[:len(PALETTE) - 1]]
+    if len(ranked) > len(PALETTE) - 1:
+        legend.append(("other", OTHER, sum(counts[k] for k in ranked[len(PALETTE) - 1:])))
+    labelled = set(sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], str(nodes[i])))[:top_labels])
+    positions = layout(g, seed=seed)
+    out_nodes = []
+    for i, n in enumerate(nodes):
+        name = str(data[n].get("label", n))
+        x, y = positions.get(n, (0.0, 0.0))
+        facts = [[k, _fact(data[n][k])] for k in FACTS if k in data[n] and data[n][k] is not None and k != color_by]
+        facts.insert(0, [color_by, groups[i]])
+        node = {"id": i, "name": name, "label": name if i in labelled else "", "x": x, "y": y, "size": sizes[i],
+                "color": colours.get(groups[i], OTHER), "group": groups[i] if groups[i] in colours else "other",
+                "facts": facts}
+        if str(n).startswith(("http://", "https://")):
+            node["href"] = str(n)
+        out_nodes.append(node)
+    edge_weights = [(_number(d.get(weight)) if weight else None) for _, _, d in g.edges(data=True)]
+    widths = _scale([w if w is not None else 1.0 for w in edge_weights], 0.5, 6.0)
+    out_edges = sorted(({"from": index[u], "to": index[v], "width": w} for (u, v), w in zip(g.edges(), widths)),
+                       key=lambda e: (e["from"], e["to"]))
+    physics = len(nodes) <= PHYSICS_LIMIT if physics is None else physics
+    notes = [f"{len(nodes)} nodes, {len(out_edges)} ties; colour: {color_by}; size: {size_by or 'degree'}",
+             f"layout seed {seed}; physics {'on' if physics else 'off'}"]
+    return MapSpec(title, subtitle, out_nodes, out_edges, legend, color_by, size_by, physics, g.is_directed(), notes)
+
+
+def to_pyvis(spec: MapSpec) -> Network:
+    """The map as a pyvis network, filled in one pass (pyvis's ``add_node`` is linear per call)."""
+    net = Network(directed=spec.directed, heading=spec.title, cdn_resources="in_line")
+    net.nodes = [dict(n) for n in spec.nodes]
+    net.node_ids = [n["id"] for n in spec.nodes]
+    net.node_map = {n["id"]: n for n in net.nodes}
+    net.edges = [dict(e) for e in spec.edges]
+    net.toggle_physics(spec.physics)
+    return net
+
+
+def _asset(name: str) -> str:
+    return resources.files("pyvis").joinpath("lib", "vis-9.1.2", name).read_text(encoding="utf-8")
+
+
+def _script_json(value: object) -> str:
+    """JSON that can sit inside ``<script>``: no ``<``, ``>`` or ``&`` survives unescaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render_html(spec: MapSpec, net: Network | None = None) -> str:
+    """One self-contained HTML page for the map (works from ``file://``, fetches nothing)."""
+    net = net or to_pyvis(spec)
+    options = {
+        "physics": {"enabled": spec.physics, "stabilization": {"iterations": 200}},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(net.nodes) > 2000},
+        "nodes": {"shape": "dot", "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        "edges": {"color": {"color": "#9aa5b1", "opacity": 0.6}, "smooth": False,
+                  "arrows": {"to": {"enabled": spec.directed, "scaleFactor": 0.5}}},
+        "layout": {"improvedLayout": False},
+    }
+    payload = {"title": spec.title, "subtitle": spec.subtitle, "nodes": net.nodes, "edges": net.edges,
+               "legend": spec.legend, "colorBy": spec.color_by, "notes": spec.notes, "options": options}
+    vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
+    return _TEMPLATE.format(title=html.escape(spec.title), css=_asset("vis-network.css"), vis_js=vis_js,
+                            data=_script_json(payload), script=_SCRIPT)
+
+
+def write_map(g: nx.Graph, path: Path | str, **options: object) -> Path:
+    """Build the map of ``g`` (see :func:`network_map` for the options) and write it to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(network_map(g, **options)), encoding="utf-8")
+    return path
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
+<title>{title}</title>
+<style>{css}</style>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 0; color: #1d2733; }}
+header {{ padding: .6rem 1rem; border-bottom: 1px solid #d0d7de; }}
+h1 {{ font-size: 1.25rem; margin: 0; }}
+#subtitle, #notes {{ margin: .2rem 0 0; color: #57606a; font-size: .9rem; }}
+#controls {{ display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .5rem 1rem; }}
+#map {{ display: flex; }}
+#network {{ flex: 1; height: 78vh; border-top: 1px solid #d0d7de; }}
+#legend {{ width: 15rem; padding: .5rem 1rem; font-size: .85rem; overflow-y: auto; max-height: 78vh; }}
+#legend label {{ display: block; margin: .15rem 0; }}
+.swatch {{ display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; margin-right: .4rem; vertical-align: middle; }}
+.tip {{ max-width: 22rem; font-size: .85rem; }}
+.tip b {{ display: block; margin-bottom: .2rem; }}
+.tip dt {{ float: left; clear: left; color: #57606a; margin-right: .4rem; }}
+#status {{ color: #57606a; font-size: .85rem; }}
+</style>
+</head>
+<body>
+<header><h1 id="title"></h1><p id="subtitle"></p><p id="notes"></p></header>
+<div id="controls">
+  <label>Find: <input id="search" list="names" autocomplete="off" placeholder="name"></label>
+  <datalist id="names"></datalist>
+  <span id="status" role="status"></span>
+</div>
+<div id="map"><div id="network"></div><div id="legend"><strong id="legend-title"></strong></div></div>
+<script>{vis_js}</script>
+<script id="map-data" type="application/json">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
+
+# Everything from the data is put in the page with textContent, never as HTML.
+_SCRIPT = """
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("map-data").textContent);
+  const text = (id, value) => { document.getElementById(id).textContent = value; };
+  text("title", data.title);
+  text("subtitle", data.subtitle);
+  text("notes", data.notes.join(" \\u00b7 "));
+  text("legend-title", "Colour: " + data.colorBy);
+  function tooltip(node) {
+    const box = document.createElement("div");
+    box.className = "tip";
+    const name = document.createElement("b");
+    name.textContent = node.name;
+    box.appendChild(name);
+    const list = document.createElement("dl");
+    for (const [key, value] of node.facts) {
+      const dt = document.createElement("dt"); dt.textContent = key;
+      const dd = document.createElement("dd"); dd.textContent = value;
+      list.appendChild(dt); list.appendChild(dd);
+    }
+    box.appendChild(list);
+    if (typeof node.href === "string" && /^https?:\\/\\//.test(node.href)) {
+      const link = document.createElement("a");
+      link.href = node.href; link.textContent = node.href; link.rel = "noopener noreferrer";
+      box.appendChild(link);
+    }
+    return box;
+  }
+  const nodes = new vis.DataSet(data.nodes.map((n) => ({
+    id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, group: undefined,
+    color: {background: n.color, border: n.color}, title: tooltip(n), legendGroup: n.group, name: n.name})));
+  const edges = new vis.DataSet(data.edges.map((e, i) => ({id: i, from: e.from, to: e.to, width: e.width})));
+  const hidden = new Set();
+  const view = new vis.DataView(nodes, {filter: (n) => !hidden.has(n.legendGroup)});
+  const container = document.getElementById("network");
+  const network = new vis.Network(container, {nodes: view, edges: edges}, data.options);
+  const legend = document.getElementById("legend");
+  for (const [group, colour, count] of data.legend) {
+    const label = document.createElement("label");
+    const box = document.createElement("input");
+    box.type = "checkbox"; box.checked = true; box.dataset.group = group;
+    box.addEventListener("change", () => {
+      if (box.checked) { hidden.delete(group); } else { hidden.add(group); }
+      view.refresh();
+    });
+    const swatch = document.createElement("span");
+    swatch.className = "swatch"; swatch.style.background = colour;
+    label.appendChild(box); label.appendChild(swatch);
+    label.appendChild(document.createTextNode(group + " (" + count + ")"));
+    legend.appendChild(label);
+  }
+  const names = document.getElementById("names");
+  const byName = new Map();
+  for (const n of data.nodes) {
+    if (!byName.has(n.name)) { byName.set(n.name, n.id); }
+    const option = document.createElement("option");
+    option.value = n.name;
+    names.appendChild(option);
+  }
+  function find(value) {
+    const wanted = value.trim().toLowerCase();
+    if (!wanted) { return null; }
+    let id = byName.has(value) ? byName.get(value) : null;
+    if (id === null) {
+      const hit = data.nodes.find((n) => n.name.toLowerCase().includes(wanted));
+      id = hit ? hit.id : null;
+    }
+    if (id === null) { text("status", "not found"); return null; }
+    const node = nodes.get(id);
+    if (hidden.has(node.legendGroup)) { hidden.delete(node.legendGroup); view.refresh(); }
+    network.selectNodes([id]);
+    network.focus(id, {scale: 1.5, animation: false});
+    text("status", node.name);
+    return id;
+  }
+  const search = document.getElementById("search");
+  search.addEventListener("change", () => find(search.value));
+  search.addEventListener("keydown", (event) => { if (event.key === "Enter") { find(search.value); } });
+  window.dkgMap = {network: network, nodes: nodes, edges: edges, view: view, find: find, ready: false};
+  const ready = () => { window.dkgMap.ready = true; document.body.dataset.ready = "true"; };
+  if (data.options.physics.enabled) { network.once("stabilizationIterationsDone", ready); } else { network.once("afterDrawing", ready); }
+})();
+"""

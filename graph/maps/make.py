@@ -1,0 +1,80 @@
+"""From the knowledge graph to a map file: project, measure, optionally cut an ego network, draw.
+
+:func:`make_map` is what ``dkg map`` calls. It uses the projections and filters of
+:mod:`graph.network` (collaboration ties, the membership network of networks, the
+case–method–organisation network...), computes the metrics the map shows (degree, betweenness,
+communities) on the whole projection, then cuts the ego network of one organisation if asked,
+so an ego map still shows each node's place in the whole network.
+
+Examples
+--------
+>>> import networkx as nx
+>>> g = nx.path_graph(["a", "b", "c", "d"])
+>>> sorted(ego_network(g, "b", radius=1))
+['a', 'b', 'c']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from ..network.analyse import analyse
+from ..network.export import graph_with_metrics
+from ..network.extract import KnowledgeTables, key
+from ..network.result import DEFAULT_SEED
+from ..network.select import FilterError, TieFilter
+from .draw import write_map
+
+__all__ = ["make_map", "ego_network", "find_node"]
+
+#: Metrics computed for every map (colour and size choices draw on them).
+MAP_METRICS = ("degree", "betweenness", "communities")
+
+
+def find_node(g: nx.Graph, value: str) -> object:
+    """The node named by ``value``: its IRI, ``kind/key``, key, or exact label (case-insensitive)."""
+    if value in g:
+        return value
+    wanted = value.strip().lower()
+    by_key = [n for n in g if str(n).endswith("/" + value.strip("/")) or key(str(n)) == value]
+    if len(by_key) == 1:
+        return by_key[0]
+    by_label = sorted((n for n in g if str(g.nodes[n].get("label", "")).lower() == wanted), key=str)
+    if len(by_label) == 1:
+        return by_label[0]
+    candidates = by_key or by_label
+    if candidates:
+        raise FilterError(f"{value!r} names {len(candidates)} nodes: {', '.join(map(str, candidates[:5]))}; "
+                          "give the full IRI")
+    near = sorted((str(g.nodes[n].get("label", n)) for n in g if wanted in str(g.nodes[n].get("label", "")).lower()))
+    raise FilterError(f"no node {value!r} in this network" + (f"; did you mean: {', '.join(near[:5])}" if near else ""))
+
+
+def ego_network(g: nx.Graph, centre: object, radius: int = 1) -> nx.Graph:
+    """The nodes within ``radius`` ties of ``centre`` (a copy, with their attributes)."""
+    undirected = g.to_undirected(as_view=True) if g.is_directed() else g
+    nodes = nx.single_source_shortest_path_length(undirected, centre, cutoff=radius)
+    return g.subgraph(nodes).copy()
+
+
+def make_map(store: object = "build", out: Path | str = "maps/collaboration.html", *,
+             projection: str = "collaboration", tie_filter: TieFilter | None = None,
+             tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
+             color_by: str = "community", size_by: str = "betweenness", top_labels: int = 30,
+             seed: int = DEFAULT_SEED, title: str | None = None) -> tuple[Path, nx.Graph]:
+    """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn."""
+    analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
+    g = graph_with_metrics(analysis.graph, analysis.tables)
+    described = (tie_filter or TieFilter()).describe()
+    heading = title or f"{projection.capitalize()} network"
+    if ego:
+        centre = find_node(g, ego)
+        g = ego_network(g, centre, radius)
+        heading = title or f"{g.nodes[centre].get('label', centre)}: {projection} ties within {radius}"
+    subtitle = "democracy-kg" + (f" · {described}" if described else "")
+    path = write_map(g, out, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
+                     top_labels=top_labels, seed=seed,
+                     weight="shared" if projection in ("collaboration", "country") else None)
+    return path, g

@@ -1,0 +1,170 @@
+"""Maps: deterministic, self-contained, escaped; opened in a real browser (Debian's chromium via Playwright).
+
+The browser tests open every map from ``file://`` in a fresh profile with background networking
+off, and check that it renders with the expected counts, logs no error, makes no request beyond
+its own file, finds and focuses a node from the search box, and shows hostile names (an
+organisation, a city, a method) as text without running them: a dialog listener and a sentinel
+global the payloads would set both stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.maps.draw import network_map, render_html, write_map
+from graph.maps.layout import PHYSICS_LIMIT, layout
+from graph.maps.make import ego_network, find_node, make_map
+from graph.network.select import FilterError
+
+CHROMIUM = Path("/usr/bin/chromium")
+ID = "https://w3id.org/democracy-kg/id/"
+PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
+SCRIPT_PAYLOAD = "</script><script>window.__pwned=1;alert(2)</script>"
+
+
+def hostile_graph() -> nx.Graph:
+    """Organisations, a city and a method, each with a name that tries to run script."""
+    g = nx.Graph()
+    g.add_node(f"{ID}organisation/evil", label=f"Town {PAYLOAD}", kind="organisation", country="BE", degree=3)
+    g.add_node(f"{ID}city/be-evil", label=f"City {SCRIPT_PAYLOAD}", kind="city")
+    g.add_node(f"{ID}method/evil", label=f"Method <svg onload=alert(3)> & \"quotes\"", kind="method")
+    g.add_node(f"{ID}organisation/plain", label="Plain Partner", kind="organisation", country="IT")
+    g.add_edges_from([(f"{ID}organisation/evil", f"{ID}city/be-evil", {"shared": 2}),
+                      (f"{ID}organisation/evil", f"{ID}method/evil", {"shared": 1}),
+                      (f"{ID}organisation/evil", f"{ID}organisation/plain", {"shared": 1})])
+    return g
+
+
+# --- the page itself -----------------------------------------------------------------------------
+
+def test_page_is_self_contained_and_escaped():
+    page = render_html(network_map(hostile_graph(), title=f"Map {PAYLOAD}", color_by="kind"))
+    # no resource from anywhere: every script and style is inline
+    assert not re.search(r"<(script|link|img|iframe|source)[^>]+(src|href)=", page, re.I)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    # names never reach the page as markup
+    for raw in ("<img src=x", "<svg onload", "</script><script>window.__pwned"):
+        assert raw not in page
+    assert "<title>Map &lt;img src=x onerror=&quot;window.__pwned=1;alert(1)&quot;&gt;</title>" in page
+    assert page.count("\n<script") == 3  # vis-network, the data block, the map script (each on its own line)
+
+
+def test_same_input_same_page_and_the_caller_graph_untouched():
+    g = nx.les_miserables_graph()
+    before = nx.node_link_data(g, edges="edges")
+    first = render_html(network_map(g, weight="weight", seed=3))
+    assert first == render_html(network_map(g, weight="weight", seed=3))
+    assert first != render_html(network_map(g, weight="weight", seed=4))
+    assert nx.node_link_data(g, edges="edges") == before
+
+
+def test_layout_is_seeded_and_physics_off_for_large_maps():
+    g = nx.gnm_random_graph(PHYSICS_LIMIT + 50, 900, seed=1)
+    assert layout(g, seed=5) == layout(g, seed=5)
+    spec = network_map(g)
+    assert spec.physics is False and len(spec.nodes) == PHYSICS_LIMIT + 50
+    assert network_map(nx.path_graph(5)).physics is True
+
+
+def test_colours_legend_sizes_and_labels():
+    g = nx.star_graph(40)
+    for n in g:
+        g.nodes[n]["group"] = "hub" if n == 0 else f"g{n % 14}"
+    spec = network_map(g, color_by="group", top_labels=1)
+    assert spec.legend[0][0] == "g1" or spec.legend[-1][0] == "other"
+    assert [n["label"] for n in spec.nodes if n["label"]] == ["0"]  # only the biggest node is labelled
+    hub = next(n for n in spec.nodes if n["name"] == "0")
+    assert hub["size"] == max(n["size"] for n in spec.nodes)
+    assert sum(count for _, _, count in spec.legend) == 41
+
+
+def test_ego_network_and_node_lookup():
+    g = nx.path_graph([f"{ID}organisation/{k}" for k in "abcde"])
+    for n in g:
+        g.nodes[n]["label"] = n[-1].upper()
+    assert find_node(g, "organisation/c") == f"{ID}organisation/c"
+    assert find_node(g, "C") == f"{ID}organisation/c"
+    assert sorted(ego_network(g, f"{ID}organisation/c", 1)) == [f"{ID}organisation/{k}" for k in "bcd"]
+    with pytest.raises(FilterError, match="no node 'z'"):
+        find_node(g, "z")
+
+
+# --- in a real browser -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by make test")
+    assert CHROMIUM.exists(), "Debian's chromium is needed: run 'make test' (it installs it when missing)"
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=["--disable-background-networking", "--no-first-run", "--disable-sync",
+                  "--disable-component-update", "--no-sandbox"])
+        yield context
+        context.close()
+
+
+def open_map(browser, path: Path) -> dict:
+    """Open ``path``; return what happened: errors, requests, dialogs and the page."""
+    page = browser.new_page()
+    seen = {"errors": [], "requests": [], "dialogs": [], "page": page}
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    page.wait_for_function("window.dkgMap && window.dkgMap.ready", timeout=30_000)
+    return seen
+
+
+def test_hostile_names_render_as_text_and_never_run(browser, tmp_path):
+    path = write_map(hostile_graph(), tmp_path / "hostile.html", title=f"Map {PAYLOAD}", color_by="kind")
+    seen = open_map(browser, path)
+    page = seen["page"]
+    assert page.evaluate("[dkgMap.nodes.length, dkgMap.edges.length]") == [4, 3]
+    page.hover("#network")
+    for name in ("Town", "City", "Method"):  # search each hostile node: focus it, show its name
+        page.fill("#search", name)
+        page.press("#search", "Enter")
+        assert page.text_content("#status").startswith(name)
+        assert len(page.evaluate("dkgMap.network.getSelectedNodes()")) == 1
+    assert page.text_content("h1") == f"Map {PAYLOAD}"
+    legend = page.text_content("#legend")
+    assert "organisation (2)" in legend and "city (1)" in legend
+    assert page.evaluate("window.__pwned") is None and seen["dialogs"] == []
+    assert seen["errors"] == []
+    assert seen["requests"] == [path.as_uri()]  # the page itself, nothing else
+
+
+def test_map_from_the_graph_renders_finds_and_filters(browser, library_build, tmp_path):
+    path, g = make_map(library_build.layout.root, tmp_path / "collaboration.html", color_by="country")
+    seen = open_map(browser, path)
+    page = seen["page"]
+    assert page.evaluate("[dkgMap.nodes.length, dkgMap.edges.length]") == [g.number_of_nodes(), g.number_of_edges()]
+    assert page.evaluate("dkgMap.network.body.data.nodes.length") == g.number_of_nodes()
+    page.fill("#search", "EUROCITIES")
+    page.press("#search", "Enter")
+    selected = page.evaluate("dkgMap.network.getSelectedNodes()")
+    assert page.evaluate(f"dkgMap.nodes.get({selected[0]}).name") == "EUROCITIES"
+    # the legend's filter hides a group's nodes and shows them again
+    page.locator("#legend input[data-group='BE']").uncheck()
+    hidden = page.evaluate("dkgMap.view.length")
+    assert hidden == g.number_of_nodes() - sum(1 for n in g if g.nodes[n].get("country") == "BE")
+    page.locator("#legend input[data-group='BE']").check()
+    assert page.evaluate("dkgMap.view.length") == g.number_of_nodes()
+    assert seen["errors"] == [] and seen["requests"] == [path.as_uri()]
+
+
+def test_cli_map_and_ego(library_build, tmp_path, capsys):
+    from graph.cli import main
+
+    out = tmp_path / "ego.html"
+    assert main(["map", "--store", str(library_build.layout.root), "--ego", "organisation/pic-900000002",
+                 "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert main(["map", "--store", str(library_build.layout.root), "--ego", "EUROCITIES", "--out", str(out)]) == 2
+    assert "names 2 nodes" in capsys.readouterr().err
