@@ -9,7 +9,7 @@ OUT ?= build
 
 .DEFAULT_GOAL := help
 PORT ?= 7878
-.PHONY: help run test bench build serve clean system-deps analyse map
+.PHONY: help run test bench build serve clean system-deps analyse map site
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -70,5 +70,9 @@ map: $(STAMP) ## draw the collaboration network as an offline HTML map: maps/col
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	$(BIN)/dkg map --store $(OUT) --out maps/collaboration.html
 
-clean: ## remove the build directory, analyses and maps (not the venv)
-	rm -rf $(OUT) analysis maps
+site: $(STAMP) ## publish the static site (maps, downloads, ontology pages, licences) into site/
+	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
+	$(BIN)/dkg publish --store $(OUT) --out site
+
+clean: ## remove the build directory, analyses, maps and the site (not the venv)
+	rm -rf $(OUT) analysis maps site

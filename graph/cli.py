@@ -184,6 +184,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="HTML file to write (default: maps/<projection>.html)")
     p.set_defaults(func=_cmd_map)
 
+    p = sub.add_parser("publish", help="a static site: maps, downloads, ontology pages, licences, citation",
+                       description="Write a static site from the current build: an index of maps, downloads "
+                                   "(N-Quads, TriG, Turtle, JSON-LD, VoID, analysis tables, GEXF), HTML pages of the "
+                                   "ontology and vocabularies, licences and attribution per source, CITATION.cff. "
+                                   "Every page opens offline from file://. The old site is replaced only when the "
+                                   "new one is complete.")
+    p.add_argument("--store", type=Path, default=Path("build"), help="build directory (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=Path("site"), help="site directory (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=42, help="layout and community seed (default: %(default)s)")
+    p.set_defaults(func=_cmd_publish)
+
     p = sub.add_parser("stats", help="count entities per class and triples per named graph")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
     p.add_argument("--format", choices=("human", "json"), default="human", help="output format (default: %(default)s)")
@@ -499,6 +510,19 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     print(f"wrote {path} ({g.number_of_nodes()} nodes, {g.number_of_edges()} ties); open it in a browser, "
           "no network needed")
+    return EXIT_OK
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .publish.site import publish
+    from .store import StoreNotFound
+
+    try:
+        pages = publish(args.store, args.out, seed=args.seed)
+    except (StoreNotFound, OSError, ValueError) as err:
+        print(f"dkg publish: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(pages)} pages to {args.out}; open {args.out / 'index.html'} in a browser (works offline)")
     return EXIT_OK
 
 

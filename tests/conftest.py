@@ -72,3 +72,21 @@ def ask(store, sparql: str) -> list[tuple]:
 
     result = run_query(store, sparql)
     return [tuple(None if t is None else t.value for t in row) for row in result.rows]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """Debian's chromium driven by Playwright: headless, a fresh profile, background networking off."""
+    from playwright import sync_api  # the test extra installs it; a missing one fails, it does not skip
+
+    assert CHROMIUM.exists(), "Debian's chromium is needed: run 'make test' (it installs it when missing)"
+    with sync_api.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            args=["--disable-background-networking", "--no-first-run", "--disable-sync",
+                  "--disable-component-update", "--no-sandbox"])
+        yield context
+        context.close()

@@ -20,7 +20,6 @@ from graph.maps.layout import PHYSICS_LIMIT, layout
 from graph.maps.make import ego_network, find_node, make_map
 from graph.network.select import FilterError
 
-CHROMIUM = Path("/usr/bin/chromium")
 ID = "https://w3id.org/democracy-kg/id/"
 PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
 SCRIPT_PAYLOAD = "</script><script>window.__pwned=1;alert(2)</script>"
@@ -94,19 +93,6 @@ def test_ego_network_and_node_lookup():
 
 
 # --- in a real browser -------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is installed by make test")
-    assert CHROMIUM.exists(), "Debian's chromium is needed: run 'make test' (it installs it when missing)"
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=["--disable-background-networking", "--no-first-run", "--disable-sync",
-                  "--disable-component-update", "--no-sandbox"])
-        yield context
-        context.close()
-
 
 def open_map(browser, path: Path) -> dict:
     """Open ``path``; return what happened: errors, requests, dialogs and the page."""

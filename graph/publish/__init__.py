@@ -1,0 +1,1 @@
+"""The published site (``dkg publish``, ``make site``): see :mod:`graph.publish.site`."""

@@ -1,0 +1,230 @@
+"""``dkg publish``: a static site of maps, downloads, vocabulary pages, licences and a citation.
+
+The site is plain files that open from ``file://`` with no network. Every page is written by this
+module with every value escaped, and maps are :mod:`graph.maps` pages. It holds:
+
+- ``index.html``: the maps with a line on what each shows, the downloads, the licences;
+- ``maps/``: collaboration ties, the membership network of networks, the case–method network,
+  countries, and the ego network of the best-connected organisation;
+- ``downloads/``: the dataset (N-Quads, TriG, Turtle per graph, JSON-LD per graph up to
+  :data:`JSONLD_LIMIT` triples), the VoID/DCAT description, the collaboration analysis (CSV
+  tables, GEXF, GraphML);
+- ``ontology.html`` and ``vocabularies.html``, generated from ``ontology/*.ttl``
+  (:mod:`graph.publish.vocabulary`);
+- ``licences.html``: each source graph's licence and the credit its licence asks for;
+- ``CITATION.cff``.
+
+Examples
+--------
+>>> page("T & <b>", "<p>x</p>").count("T &amp; &lt;b&gt;")
+2
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ingest.namespaces import GRAPH
+
+from ..maps.make import make_map
+from ..network.analyse import analyse
+from ..network.extract import extract
+from ..query import select
+from ..store import BuildLayout, open_store, resolve_store_path
+
+__all__ = ["publish", "page", "MAPS", "JSONLD_LIMIT"]
+
+#: Graphs up to this many triples also get a JSON-LD download (JSON-LD of a million triples helps nobody).
+JSONLD_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    file: str
+    title: str
+    projection: str
+    about: str
+    color_by: str = "community"
+
+
+MAPS = (
+    MapEntry("collaboration.html", "Who works with whom", "collaboration",
+             "Organisations tied by the projects and networks they share; colours are communities, sizes "
+             "betweenness (how often an organisation lies between others)."),
+    MapEntry("membership.html", "Networks of networks", "membership",
+             "Members and the networks they belong to, including networks that are members of other networks.",
+             color_by="kind"),
+    MapEntry("case-method.html", "Cases, methods and organisers", "case-method",
+             "Cases of democratic innovation, the methods they use and the organisations that ran them.",
+             color_by="kind"),
+    MapEntry("country.html", "Countries", "country",
+             "Collaboration ties summed by country; sizes follow betweenness between countries.", color_by="community"),
+)
+
+_STYLE = """body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+color: #1d2733; line-height: 1.45 } table { border-collapse: collapse } td, th { border-bottom: 1px solid #d0d7de;
+padding: .25rem .6rem; text-align: left; vertical-align: top } code { font-size: .9em } nav a { margin-right: 1rem }"""
+
+
+def page(title: str, body: str) -> str:
+    """A complete HTML page around ``body`` (already escaped HTML); ``title`` is escaped here."""
+    t = html.escape(title)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+            f"<title>{t}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
+            "<nav><a href=\"index.html\">Maps and downloads</a><a href=\"ontology.html\">Ontology</a>"
+            "<a href=\"vocabularies.html\">Vocabularies</a><a href=\"licences.html\">Licences</a></nav>\n"
+            f"<h1>{t}</h1>\n{body}\n</body>\n</html>\n")
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _link(href: str, text: str) -> str:
+    """A link only for relative paths and http(s) addresses; anything else is shown as text."""
+    if href.startswith(("http://", "https://")) or not (":" in href.split("/", 1)[0]):
+        return f'<a href="{_e(href)}">{_e(text)}</a>'
+    return _e(text)
+
+
+def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[tuple[str, str, int]]:
+    """Copy the dumps and write JSON-LD per small graph; return (file, what, bytes) rows."""
+    target = out / "downloads"
+    target.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for path in sorted(dumps.iterdir()):
+        if path.suffix in (".nq", ".trig", ".ttl"):
+            shutil.copy2(path, target / path.name)
+            what = {"democracy-kg.nq": "the whole dataset, N-Quads", "democracy-kg.trig": "the whole dataset, TriG",
+                    "void.ttl": "VoID/DCAT description of the dataset"}.get(path.name, f"graph {path.stem}, Turtle")
+            rows.append((f"downloads/{path.name}", what, path.stat().st_size))
+    counts = select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", store)
+    for graph, n in zip(counts["g"].tolist(), counts["n"].tolist()):
+        name = graph.rstrip("/").rsplit("/", 1)[-1]
+        # Run metadata (graph/build) stays in the store, as in the dumps; analyses are downloads of their own.
+        if (n > JSONLD_LIMIT or not graph.startswith(str(GRAPH)) or "/analysis/" in graph
+                or graph == str(GRAPH["build"])):
+            continue
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+        path = target / f"{name}.jsonld"
+        path.write_bytes(ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.JSON_LD) or b"")
+        rows.append((f"downloads/{path.name}", f"graph {name}, JSON-LD", path.stat().st_size))
+    return rows
+
+
+def _licences(store: ox.Store) -> list[dict]:
+    frame = select("""SELECT ?graph ?title ?licence ?attribution WHERE {
+          GRAPH ?graph { ?graph a dcat:Dataset . OPTIONAL { ?graph dcterms:license ?licence }
+                         OPTIONAL { ?graph rdfs:label|dcterms:title ?title } OPTIONAL { ?graph dkg:attribution ?attribution } }
+        } ORDER BY ?graph ?title ?licence ?attribution""", store)
+    return frame.drop_duplicates("graph").to_dict("records")
+
+
+def _citation(out: Path, version: str, date: str) -> Path:
+    path = out / "CITATION.cff"
+    path.write_text(
+        "cff-version: 1.2.0\n"
+        "message: \"If you use this dataset, please cite it as below, and credit each source as licences.html says.\"\n"
+        "type: dataset\n"
+        "title: \"democracy-kg: a knowledge graph of democratic innovation practice in Europe\"\n"
+        "authors:\n  - name: \"democracy-kg developers\"\n"
+        f"version: \"{version}\"\n"
+        f"date-released: \"{date}\"\n"
+        "license: CC-BY-4.0\n"
+        "url: \"https://w3id.org/democracy-kg/\"\n"
+        "keywords:\n  - democratic innovation\n  - knowledge graph\n  - RDF\n  - network analysis\n",
+        encoding="utf-8")
+    return path
+
+
+def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: int = 42,
+            date: str | None = None) -> list[Path]:
+    """Build the static site from the current build into ``out`` (replaced); return the pages written.
+
+    Parameters
+    ----------
+    store_dir : Path or str
+        A build directory (``dkg build``).
+    out : Path or str
+        The site directory; an old one is replaced only after the new one is complete.
+    seed : int
+        Layout and community seed of the maps.
+    date : str, optional
+        Release date for ``CITATION.cff`` (default: ``SOURCE_DATE_EPOCH`` or today).
+    """
+    import datetime as dt
+    import os
+
+    from .vocabulary import write_vocabulary_pages
+
+    out = Path(out)
+    staging = out.with_name(f".{out.name}.staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    layout = BuildLayout(store_dir)
+    resolve_store_path(store_dir)  # a clear error when there is no build
+    tables = extract(store_dir)
+    pages: list[Path] = []
+    map_rows = []
+    (staging / "maps").mkdir()
+    for entry in MAPS:
+        path, g = make_map(tables=tables, out=staging / "maps" / entry.file, projection=entry.projection,
+                           color_by=entry.color_by, seed=seed, title=entry.title)
+        pages.append(path)
+        map_rows.append((f"maps/{entry.file}", entry.title, entry.about, g.number_of_nodes(), g.number_of_edges()))
+    collab = analyse(tables=tables, projection="collaboration", metrics=["degree"])
+    if collab.graph.number_of_nodes():
+        hub = max(collab.graph, key=lambda n: (collab.graph.degree(n), str(n)))
+        name = collab.graph.nodes[hub].get("label", hub)
+        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", ego=hub, seed=seed)
+        pages.append(path)
+        map_rows.append(("maps/ego.html", f"Around {name}", "The partners of the best-connected organisation "
+                         "and the ties among them.", g.number_of_nodes(), g.number_of_edges()))
+    store = open_store(store_dir)
+    downloads = _downloads(store, layout.dumps, staging)
+    analysis = analyse(tables=tables, out=staging / "downloads" / "collaboration",
+                       metrics=["summary", "degree", "betweenness", "communities", "constraint", "brokerage"],
+                       graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
+    for path in sorted(analysis.files):
+        rel = path.relative_to(staging).as_posix()
+        kind = {".gexf": "network for Gephi (GEXF)", ".graphml": "network (GraphML)", ".nq": "the analysis as RDF "
+                "(N-Quads)"}.get(path.suffix, "table: " + path.stem.replace("_", " "))
+        downloads.append((rel, f"collaboration analysis, {kind}", path.stat().st_size))
+    licences = _licences(store)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    date = date or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)).date().isoformat()
+    _citation(staging, "0.1.0", date)
+    pages += write_vocabulary_pages(staging)
+    body = ["<p>Maps and data of democracy-kg, a knowledge graph of democratic innovation practice in Europe: "
+            "organisations, networks, projects, events and methods, with the source of every fact. Everything "
+            "here works offline.</p>", "<h2>Maps</h2>", "<table><tr><th>map</th><th>what it shows</th><th>nodes</th>"
+            "<th>ties</th></tr>"]
+    body += [f"<tr><td>{_link(href, title)}</td><td>{_e(about)}</td><td>{n}</td><td>{m}</td></tr>"
+             for href, title, about, n, m in map_rows]
+    body += ["</table>", "<h2>Downloads</h2>", "<table><tr><th>file</th><th>what</th><th>size</th></tr>"]
+    body += [f"<tr><td>{_link(href, href.rsplit('/', 1)[-1])}</td><td>{_e(what)}</td><td>{size:,} bytes</td></tr>"
+             for href, what, size in downloads]
+    body += ["</table>", "<h2>Licences and citation</h2>",
+             f"<p>Each source keeps its own licence: see {_link('licences.html', 'licences and attribution')}. "
+             f"Cite the dataset as {_link('CITATION.cff', 'CITATION.cff')} says.</p>"]
+    index = staging / "index.html"
+    index.write_text(page("democracy-kg", "\n".join(body)), encoding="utf-8")
+    rows = ["<table><tr><th>graph</th><th>title</th><th>licence</th><th>credit</th></tr>"]
+    rows += [f"<tr><td><code>{_e(r['graph'])}</code></td><td>{_e(r['title'])}</td>"
+             f"<td>{_link(r['licence'], r['licence']) if isinstance(r['licence'], str) else ''}</td>"
+             f"<td>{_e(r['attribution']) if isinstance(r['attribution'], str) else ''}</td></tr>" for r in licences]
+    rows.append("</table><p>Participedia content is CC BY-NC-SA 3.0: reuse it non-commercially and share alike.</p>")
+    licence_page = staging / "licences.html"
+    licence_page.write_text(page("Licences and attribution", "\n".join(rows)), encoding="utf-8")
+    pages += [index, licence_page]
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return [out / p.relative_to(staging) for p in pages]
