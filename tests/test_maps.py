@@ -30,7 +30,7 @@ def hostile_graph() -> nx.Graph:
     g = nx.Graph()
     g.add_node(f"{ID}organisation/evil", label=f"Town {PAYLOAD}", kind="organisation", country="BE", degree=3)
     g.add_node(f"{ID}city/be-evil", label=f"City {SCRIPT_PAYLOAD}", kind="city")
-    g.add_node(f"{ID}method/evil", label=f"Method <svg onload=alert(3)> & \"quotes\"", kind="method")
+    g.add_node(f"{ID}method/evil", label="Method <svg onload=alert(3)> & \"quotes\"", kind="method")
     g.add_node(f"{ID}organisation/plain", label="Plain Partner", kind="organisation", country="IT")
     g.add_edges_from([(f"{ID}organisation/evil", f"{ID}city/be-evil", {"shared": 2}),
                       (f"{ID}organisation/evil", f"{ID}method/evil", {"shared": 1}),
