@@ -154,3 +154,17 @@ def test_cli_map_and_ego(library_build, tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert main(["map", "--store", str(library_build.layout.root), "--ego", "EUROCITIES", "--out", str(out)]) == 2
     assert "names 2 nodes" in capsys.readouterr().err
+
+
+def test_figures_follow_the_map_and_repeat_byte_for_byte(tmp_path):
+    from graph.maps.figure import write_figures
+
+    spec = network_map(hostile_graph(), title="Figure", color_by="kind")
+    first = write_figures(spec, tmp_path / "a" / "map")
+    second = write_figures(spec, tmp_path / "b" / "map")
+    assert [p.name for p in first] == ["map.png", "map.svg"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    svg = first[1].read_text(encoding="utf-8")
+    assert "<script" not in svg.lower() and "onerror" in svg  # the hostile name is text in the figure
+    assert first[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -25,7 +25,7 @@ from ..network.export import graph_with_metrics
 from ..network.extract import KnowledgeTables, key
 from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
-from .draw import write_map
+from .draw import network_map, render_html
 
 __all__ = ["make_map", "ego_network", "find_node"]
 
@@ -63,8 +63,12 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
              projection: str = "collaboration", tie_filter: TieFilter | None = None,
              tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
              color_by: str = "community", size_by: str = "betweenness", top_labels: int = 30,
-             seed: int = DEFAULT_SEED, title: str | None = None) -> tuple[Path, nx.Graph]:
-    """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn."""
+             seed: int = DEFAULT_SEED, title: str | None = None,
+             figures: tuple[str, ...] = ()) -> tuple[Path, nx.Graph]:
+    """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn.
+
+    ``figures`` (``"png"``, ``"svg"``) also writes the same map as figures beside the page.
+    """
     analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
     g = graph_with_metrics(analysis.graph, analysis.tables)
     described = (tie_filter or TieFilter()).describe()
@@ -74,7 +78,14 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         g = ego_network(g, centre, radius)
         heading = title or f"{g.nodes[centre].get('label', centre)}: {projection} ties within {radius}"
     subtitle = "democracy-kg" + (f" · {described}" if described else "")
-    path = write_map(g, out, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
-                     top_labels=top_labels, seed=seed,
-                     weight="shared" if projection in ("collaboration", "country") else None)
+    spec = network_map(g, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
+                       top_labels=top_labels, seed=seed,
+                       weight="shared" if projection in ("collaboration", "country") else None)
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(spec), encoding="utf-8")
+    if figures:
+        from .figure import write_figures
+
+        write_figures(spec, path.with_suffix(""), figures)
     return path, g
