@@ -53,9 +53,11 @@ def layout(g: nx.Graph, seed: int = DEFAULT_SEED, iterations: int = 500) -> dict
     if g.number_of_nodes() == 1:
         return {next(iter(g)): (0.0, 0.0)}
     h, nodes = to_igraph(g)
-    # Components are laid out side by side by igraph's grid-free FR; isolates spread around them.
+    # grid="auto": above 1,000 nodes repulsion is computed on a grid of nearby nodes only, which keeps
+    # a step linear (2,000 nodes: 0.35 s instead of 4.5 s; 10,000 nodes: 1.6 s). DrL, igraph's
+    # layout for large graphs, took 103 s on 10,000 nodes.
     with seeded(seed):
-        coords = h.layout_fruchterman_reingold(niter=iterations, grid="nogrid").coords
+        coords = h.layout_fruchterman_reingold(niter=iterations, grid="auto").coords
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
