@@ -168,3 +168,10 @@ def test_figures_follow_the_map_and_repeat_byte_for_byte(tmp_path):
     svg = first[1].read_text(encoding="utf-8")
     assert "<script" not in svg.lower() and "onerror" in svg  # the hostile name is text in the figure
     assert first[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_large_networks_are_drawn_as_their_largest_nodes(library_build, tmp_path):
+    path, g = make_map(library_build.layout.root, tmp_path / "top.html", max_nodes=3, size_by="betweenness")
+    assert g.number_of_nodes() == 3
+    assert f"{ID}organisation/pic-900000002" in g  # EUROCITIES, the largest betweenness
+    assert "the 3 largest of 14 nodes by betweenness" in path.read_text(encoding="utf-8")

@@ -27,8 +27,10 @@ from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
 from .draw import network_map, render_html
 
-__all__ = ["make_map", "ego_network", "find_node"]
+__all__ = ["make_map", "ego_network", "find_node", "largest_nodes", "MAX_NODES"]
 
+#: Largest map drawn whole: vis-network stays responsive to about this size.
+MAX_NODES = 2000
 #: Metrics computed for every map (colour and size choices draw on them).
 MAP_METRICS = ("degree", "betweenness", "communities")
 
@@ -59,15 +61,34 @@ def ego_network(g: nx.Graph, centre: object, radius: int = 1) -> nx.Graph:
     return g.subgraph(nodes).copy()
 
 
+def largest_nodes(g: nx.Graph, count: int, metric: str) -> nx.Graph:
+    """The ``count`` nodes with the highest ``metric`` (then degree, then id) and the ties among them.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> sorted(largest_nodes(nx.star_graph(5), 2, "missing"))
+    [0, 1]
+    """
+    def rank(n: object) -> tuple:
+        value = g.nodes[n].get(metric)
+        value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("-inf")
+        return (-value, -g.degree(n), str(n))
+
+    return g.subgraph(sorted(g, key=rank)[:count]).copy()
+
+
 def make_map(store: object = "build", out: Path | str = "maps/collaboration.html", *,
              projection: str = "collaboration", tie_filter: TieFilter | None = None,
              tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
              color_by: str = "community", size_by: str = "betweenness", top_labels: int = 30,
              seed: int = DEFAULT_SEED, title: str | None = None,
-             figures: tuple[str, ...] = ()) -> tuple[Path, nx.Graph]:
+             figures: tuple[str, ...] = (), max_nodes: int | None = MAX_NODES) -> tuple[Path, nx.Graph]:
     """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn.
 
     ``figures`` (``"png"``, ``"svg"``) also writes the same map as figures beside the page.
+    ``max_nodes`` keeps the map readable: a larger network is drawn as its ``max_nodes`` largest
+    nodes by ``size_by`` (then degree) and the ties among them, and the subtitle says so.
     """
     analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
     g = graph_with_metrics(analysis.graph, analysis.tables)
@@ -78,6 +99,10 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         g = ego_network(g, centre, radius)
         heading = title or f"{g.nodes[centre].get('label', centre)}: {projection} ties within {radius}"
     subtitle = "democracy-kg" + (f" · {described}" if described else "")
+    if max_nodes is not None and g.number_of_nodes() > max_nodes:
+        total = g.number_of_nodes()
+        g = largest_nodes(g, max_nodes, size_by)
+        subtitle += f" · the {max_nodes:,} largest of {total:,} nodes by {size_by}"
     spec = network_map(g, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
                        top_labels=top_labels, seed=seed,
                        weight="shared" if projection in ("collaboration", "country") else None)
