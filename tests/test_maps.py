@@ -103,7 +103,8 @@ def open_map(browser, path: Path) -> dict:
     page.on("request", lambda r: seen["requests"].append(r.url))
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.goto(path.as_uri())
-    page.wait_for_function("window.dkgMap && window.dkgMap.ready", timeout=30_000)
+    # A selector, not wait_for_function: polling a JS predicate needs eval, which the page's CSP refuses.
+    page.wait_for_selector("body[data-ready='true']", state="attached", timeout=30_000)
     return seen
 
 

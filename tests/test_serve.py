@@ -136,10 +136,18 @@ def test_graphs_content_negotiation(served, library_build, accept, rdflib_format
 
 
 def test_the_union_default_graph_and_the_query_page(served, library_build):
+    from graph.network.writeback import ANALYSIS_GRAPH
+
     base, _ = served
+    # the build's graphs, its run metadata and description, and the analysis conftest loaded
+    r = requests.post(f"{base}/query", data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                                      f"FILTER(STRSTARTS(STR(?g), \"{ANALYSIS_GRAPH}\")) }}"},
+                      headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    analyses = [b["g"]["value"] for b in r.json()["results"]["bindings"]]
+    assert len(analyses) == 1
     assert count(f"{base}/query") == sum(library_build.graphs.values()) + count(
         f"{base}/query", "https://w3id.org/democracy-kg/graph/build") + count(
-        f"{base}/query", "https://w3id.org/democracy-kg/graph/void")
+        f"{base}/query", "https://w3id.org/democracy-kg/graph/void") + count(f"{base}/query", analyses[0])
     page = requests.get(f"{base}/", timeout=10)
     assert page.status_code == 200 and "yasgui" in page.text.lower()
 

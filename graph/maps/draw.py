@@ -332,7 +332,9 @@ _SCRIPT = """
   search.addEventListener("change", () => find(search.value));
   search.addEventListener("keydown", (event) => { if (event.key === "Enter") { find(search.value); } });
   window.dkgMap = {network: network, nodes: nodes, edges: edges, view: view, find: find, ready: false};
+  // Interactive once the first frame is drawn (physics, where on, keeps refining afterwards).
   const ready = () => { window.dkgMap.ready = true; document.body.dataset.ready = "true"; };
-  if (data.options.physics.enabled) { network.once("stabilizationIterationsDone", ready); } else { network.once("afterDrawing", ready); }
+  network.once("afterDrawing", ready);
+  if (data.nodes.length === 0) { ready(); }
 })();
 """

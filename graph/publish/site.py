@@ -23,6 +23,7 @@ Examples
 from __future__ import annotations
 
 import html
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,7 +102,10 @@ def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[tuple[str, str, 
     rows = []
     for path in sorted(dumps.iterdir()):
         if path.suffix in (".nq", ".trig", ".ttl"):
-            shutil.copy2(path, target / path.name)
+            try:  # a hard link: the H2020 dumps are hundreds of MB, and a release's dumps never change
+                os.link(path, target / path.name)
+            except OSError:
+                shutil.copy2(path, target / path.name)
             what = {"democracy-kg.nq": "the whole dataset, N-Quads", "democracy-kg.trig": "the whole dataset, TriG",
                     "void.ttl": "VoID/DCAT description of the dataset"}.get(path.name, f"graph {path.stem}, Turtle")
             rows.append((f"downloads/{path.name}", what, path.stat().st_size))
@@ -160,7 +164,6 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
         Release date for ``CITATION.cff`` (default: ``SOURCE_DATE_EPOCH`` or today).
     """
     import datetime as dt
-    import os
 
     from .vocabulary import write_vocabulary_pages
 
