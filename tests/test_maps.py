@@ -137,6 +137,9 @@ def test_map_from_the_graph_renders_finds_and_filters(browser, library_build, tm
     page.press("#search", "Enter")
     selected = page.evaluate("dkgMap.network.getSelectedNodes()")
     assert page.evaluate(f"dkgMap.nodes.get({selected[0]}).name") == "EUROCITIES"
+    # the tooltip links the organisation's sources (CORDIS, Participedia) and its identifier
+    links = page.evaluate(f"[...dkgMap.nodes.get({selected[0]}).title.querySelectorAll('a')].map(a => a.href)")
+    assert "https://cordis.europa.eu/" in links and f"{ID}organisation/pic-900000002" in links
     # the legend's filter hides a group's nodes and shows them again
     page.locator("#legend input[data-group='BE']").uncheck()
     hidden = page.evaluate("dkgMap.view.length")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from pathlib import Path
 
 from graph.publish.site import MAPS, publish
 
@@ -68,3 +69,64 @@ def test_cli_publish_errors_name_the_missing_build(tmp_path, capsys):
 
     assert main(["publish", "--store", str(tmp_path / "none"), "--out", str(tmp_path / "site")]) == 2
     assert "no built store" in capsys.readouterr().err
+
+
+PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
+
+
+def hostile_build(tmp_path: Path) -> Path:
+    """Seed records plus an organisation and a city, and a Participedia method, named to run script."""
+    import csv
+    import shutil
+
+    from graph.build import build
+
+    from .conftest import LIBRARY_FIXTURE, SEED_RECORDS
+
+    records = tmp_path / "records"
+    shutil.copytree(SEED_RECORDS, records)
+    with (records / "cities.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(["evil-city", f"City {PAYLOAD}", "BE", "", "nets4dem-about", ""])
+    with (records / "organisations.csv").open("a", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            ["evil-org", "Org </script><script>window.__pwned=1;alert(2)</script>", "", "", "civil-society-organisation",
+             "evil-city", "BE", "", "", "", "active", "", "An invented organisation with a hostile name.", "", "",
+             "nets4dem-about", ""])
+    with (records / "participations.csv").open("a", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["evil-org", "nets4dem-project", "partner", "2023-06", "", "nets4dem-about", ""])
+        writer.writerow(["evil-org", "nets4dem", "member", "2023-06", "", "nets4dem-about", ""])
+    participedia = tmp_path / "participedia"
+    shutil.copytree(LIBRARY_FIXTURE.parent / "participedia", participedia)
+    methods = participedia / "methods.csv"
+    text = methods.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(text.splitlines(keepends=True)))
+    rows[1][2] = f"Method <svg onload=\"window.__pwned=1;alert(3)\"> {rows[1][2]}"
+    with methods.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[[source]]\nname = "participedia"\nadapter = "participedia"\npath = "{participedia}"\n'
+                       'title = "Participedia test fixture"\n', encoding="utf-8")
+    return build(records, tmp_path / "build", sources=sources).layout.root
+
+
+def test_hostile_names_from_the_records_never_run_on_the_site(tmp_path, browser):
+    out = tmp_path / "site"
+    publish(hostile_build(tmp_path), out)
+    for name, search in (("collaboration.html", "Org </script>"), ("membership.html", "Org </script>"),
+                         ("case-method.html", "Method <svg")):
+        path = out / "maps" / name
+        seen = open_map(browser, path)
+        page = seen["page"]
+        page.fill("#search", search)
+        page.press("#search", "Enter")
+        assert page.text_content("#status").startswith(search), name
+        if name == "collaboration.html":  # the city's name is a fact in the organisation's tooltip, as text
+            facts = page.evaluate("dkgMap.nodes.get(dkgMap.network.getSelectedNodes()[0]).title.textContent")
+            assert f"City {PAYLOAD}" in facts
+        assert page.evaluate("window.__pwned") is None and seen["dialogs"] == [], name
+        assert seen["errors"] == [] and seen["requests"] == [path.as_uri()], name
+        page.close()
+    assert "City <img" not in (out / "maps" / "collaboration.html").read_text(encoding="utf-8")
+    for page_name in ("index.html", "licences.html"):
+        assert "<script>window.__pwned" not in (out / page_name).read_text(encoding="utf-8")

@@ -51,7 +51,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
            "#8c564b", "#17becf", "#bcbd22", "#7f7f7f")
 OTHER = "#c8c8c8"
 #: Node attributes shown in tooltips, in this order, when present.
-FACTS = ("kind", "country", "orgtype", "collaborations", "degree", "strength", "betweenness", "eigenvector",
+FACTS = ("kind", "city", "country", "orgtype", "collaborations", "degree", "strength", "betweenness", "eigenvector",
          "closeness", "constraint", "community", "core_number", "total")
 
 
@@ -152,6 +152,10 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
                 "facts": facts}
         if str(n).startswith(("http://", "https://")):
             node["href"] = str(n)
+        links = [[str(text), str(url)] for text, url in data[n].get("links", ())
+                 if str(url).startswith(("http://", "https://"))]
+        if links:
+            node["links"] = links
         out_nodes.append(node)
     edge_weights = [(_number(d.get(weight)) if weight else None) for _, _, d in g.edges(data=True)]
     widths = _scale([w if w is not None else 1.0 for w in edge_weights], 0.5, 6.0)
@@ -274,10 +278,14 @@ _SCRIPT = """
       list.appendChild(dt); list.appendChild(dd);
     }
     box.appendChild(list);
-    if (typeof node.href === "string" && /^https?:\\/\\//.test(node.href)) {
+    const links = (node.links || []).concat(node.href ? [["identifier", node.href]] : []);
+    for (const [label, url] of links) {
+      if (typeof url !== "string" || !/^https?:\\/\\//.test(url)) { continue; }
+      const line = document.createElement("div");
       const link = document.createElement("a");
-      link.href = node.href; link.textContent = node.href; link.rel = "noopener noreferrer";
-      box.appendChild(link);
+      link.href = url; link.textContent = label; link.title = url; link.rel = "noopener noreferrer";
+      line.appendChild(link);
+      box.appendChild(line);
     }
     return box;
   }

@@ -22,7 +22,7 @@ import networkx as nx
 
 from ..network.analyse import analyse
 from ..network.export import graph_with_metrics
-from ..network.extract import KnowledgeTables, key
+from ..network.extract import KnowledgeTables, extract, key
 from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
 from .draw import network_map, render_html
@@ -61,6 +61,28 @@ def ego_network(g: nx.Graph, centre: object, radius: int = 1) -> nx.Graph:
     return g.subgraph(nodes).copy()
 
 
+def add_map_facts(g: nx.Graph, tables: KnowledgeTables) -> None:
+    """Give each node of ``g`` (a copy made for the map) its city's name and ``links``: its own web
+    page, then its source documents."""
+    cities = tables.entities["city"].dropna().to_dict()
+    for n in g:
+        if n in cities:
+            g.nodes[n]["city"] = tables.label(cities[n])
+    urls = tables.entities["url"].dropna().to_dict()
+    sources = tables.links.loc[tables.links["relation"] == "dcterms:source"]
+    by_node: dict[object, list[str]] = {}
+    for child, parent in zip(sources["child"].tolist(), sources["parent"].tolist()):
+        if child in g:
+            by_node.setdefault(child, []).append(parent)
+    for n in g:
+        links = [("web page", urls[n])] if n in urls else []
+        for source in sorted(set(by_node.get(n, ()))):
+            if source in urls:
+                links.append((f"source: {tables.label(source)}", urls[source]))
+        if links:
+            g.nodes[n]["links"] = links
+
+
 def largest_nodes(g: nx.Graph, count: int, metric: str) -> nx.Graph:
     """The ``count`` nodes with the highest ``metric`` (then degree, then id) and the ties among them.
 
@@ -90,8 +112,10 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     ``max_nodes`` keeps the map readable: a larger network is drawn as its ``max_nodes`` largest
     nodes by ``size_by`` (then degree) and the ties among them, and the subtitle says so.
     """
+    tables = tables if tables is not None else extract(store)
     analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
     g = graph_with_metrics(analysis.graph, analysis.tables)
+    add_map_facts(g, tables)
     described = (tie_filter or TieFilter()).describe()
     heading = title or f"{projection.capitalize()} network"
     if ego:

@@ -21,11 +21,13 @@ The tables (all IRIs in full):
 ``entities``
     one row per entity, indexed by IRI: ``label``, ``kind`` (organisation, network, project, event,
     programme, case, concept), ``country`` (ISO 3166 alpha-2 code),
-    ``orgtype`` (organisation-type key), ``city`` (IRI).
+    ``orgtype`` (organisation-type key), ``city`` (IRI), ``url`` (web page: an organisation's site,
+    a source document's address).
 ``links``
     ``child``, ``relation``, ``parent``: hierarchy and classification links (``schema:funder``,
     ``dcterms:isPartOf``, ``skos:broader``, ``skos:exactMatch``, ``schema:superEvent``,
-    ``dkg:usesMethod``) to filter by programme and method, narrower ones included.
+    ``dkg:usesMethod``) to filter by programme and method, narrower ones included; and
+    ``dcterms:source`` (the source documents of each entity, for maps to link to).
 
 Examples
 --------
@@ -65,14 +67,15 @@ _SCANS = {
     "qualifiers": "SELECT ?s ?p ?o WHERE { VALUES ?p { org:role schema:startDate schema:endDate } ?s ?p ?o }",
     "types": "SELECT ?s ?o WHERE { VALUES ?o { %s } ?s a ?o }" % " ".join(KINDS),
     "attributes": "SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel dkg:country org:classification "
-                  "schema:location dkg:canonical } ?s ?p ?o }",
+                  "schema:location schema:url dkg:canonical } ?s ?p ?o }",
     "links": "SELECT ?s ?p ?o WHERE { VALUES ?p { schema:funder dcterms:isPartOf skos:broader skos:exactMatch "
-             "schema:superEvent dkg:usesMethod } ?s ?p ?o }",
+             "schema:superEvent dkg:usesMethod dcterms:source } ?s ?p ?o }",
 }
 _EXPAND = {f"{p}:{local}": PREFIXES[p] + local for p, local in
            (("org", "member"), ("org", "organization"), ("org", "role"), ("org", "classification"),
             ("schema", "startDate"), ("schema", "endDate"), ("schema", "location"), ("schema", "funder"),
-            ("schema", "superEvent"), ("rdfs", "label"), ("skos", "prefLabel"), ("skos", "broader"),
+            ("schema", "superEvent"), ("schema", "url"), ("dcterms", "source"), ("rdfs", "label"),
+            ("skos", "prefLabel"), ("skos", "broader"),
             ("skos", "exactMatch"), ("dkg", "country"), ("dkg", "canonical"), ("dkg", "usesMethod"),
             ("dcterms", "isPartOf"))}
 _SHORT = {v: k for k, v in _EXPAND.items()}
@@ -143,6 +146,8 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
     canonical = canonical.groupby(level=0).min()
 
     def canon(series: pd.Series) -> pd.Series:
+        if canonical.empty:  # no resolution links (a build without external sources)
+            return series
         return series.map(canonical).fillna(series)
 
     # Entities: kinds by the most specific class; attributes by predicate.
@@ -161,6 +166,7 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
         lambda iri: alpha_2.get(key(iri), key(iri)), na_action="ignore")
     entities["orgtype"] = wide.get("org:classification", pd.Series(dtype=str)).map(key, na_action="ignore")
     entities["city"] = wide.get("schema:location", pd.Series(dtype=str))
+    entities["url"] = wide.get("schema:url", pd.Series(dtype=str))
 
     # Ties: the two ends and the qualifiers of each membership.
     ends = _wide(frames["ends"])
