@@ -41,9 +41,16 @@ def test_site_has_maps_downloads_docs_licences_and_citation(site):
 
 def test_every_page_opens_offline_without_errors(site, browser):
     out, pages = site
+    index = (out / "index.html").read_text(encoding="utf-8")
+    # the index states each map's nodes and ties; vis-network must hold exactly those
+    counts = {href: [int(n), int(m)] for href, n, m in
+              re.findall(r'<a href="(maps/[^"]+)">[^<]*</a></td><td>[^<]*</td><td>(\d+)</td><td>(\d+)</td>', index)}
+    assert len(counts) == len(MAPS) + 1
     for path in sorted(set(pages)):
         if "maps" in path.parts:
             seen = open_map(browser, path)
+            drawn = seen["page"].evaluate("[dkgMap.network.body.data.nodes.length, dkgMap.network.body.data.edges.length]")
+            assert drawn == counts[f"maps/{path.name}"], path.name
         else:
             page = browser.new_page()
             seen = {"errors": [], "requests": [], "page": page}
