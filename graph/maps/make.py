@@ -20,7 +20,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..network.analyse import analyse
+from ..network.analyse import Analysis, analyse
 from ..network.export import graph_with_metrics
 from ..network.extract import KnowledgeTables, extract, key
 from ..network.result import DEFAULT_SEED
@@ -105,15 +105,23 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
              tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
              color_by: str = "community", size_by: str = "betweenness", top_labels: int = 30,
              seed: int = DEFAULT_SEED, title: str | None = None,
-             figures: tuple[str, ...] = (), max_nodes: int | None = MAX_NODES) -> tuple[Path, nx.Graph]:
+             figures: tuple[str, ...] = (), max_nodes: int | None = MAX_NODES,
+             analysis: Analysis | None = None) -> tuple[Path, nx.Graph]:
     """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn.
+
+    ``analysis``: the projection already analysed (with at least :data:`MAP_METRICS`), for callers
+    that draw several maps of one analysis; it must have been made from ``tables`` with the same
+    projection and filter.
 
     ``figures`` (``"png"``, ``"svg"``) also writes the same map as figures beside the page.
     ``max_nodes`` keeps the map readable: a larger network is drawn as its ``max_nodes`` largest
     nodes by ``size_by`` (then degree) and the ties among them, and the subtitle says so.
     """
     tables = tables if tables is not None else extract(store)
-    analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
+    if analysis is None:
+        analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
+    elif analysis.projection != projection:
+        raise ValueError(f"the analysis given is of the {analysis.projection} projection, not {projection}")
     g = graph_with_metrics(analysis.graph, analysis.tables)
     add_map_facts(g, tables)
     described = (tie_filter or TieFilter()).describe()

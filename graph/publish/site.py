@@ -177,25 +177,26 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     pages: list[Path] = []
     map_rows = []
     (staging / "maps").mkdir()
+    # One collaboration analysis serves the downloads, the collaboration map and the ego map.
+    collab = analyse(tables=tables, out=staging / "downloads" / "collaboration",
+                     metrics=["summary", "degree", "betweenness", "communities", "constraint", "brokerage"],
+                     graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
     for entry in MAPS:
         path, g = make_map(tables=tables, out=staging / "maps" / entry.file, projection=entry.projection,
-                           color_by=entry.color_by, seed=seed, title=entry.title)
+                           color_by=entry.color_by, seed=seed, title=entry.title,
+                           analysis=collab if entry.projection == "collaboration" else None)
         pages.append(path)
         map_rows.append((f"maps/{entry.file}", entry.title, entry.about, g.number_of_nodes(), g.number_of_edges()))
-    collab = analyse(tables=tables, projection="collaboration", metrics=["degree"])
     if collab.graph.number_of_nodes():
         hub = max(collab.graph, key=lambda n: (collab.graph.degree(n), str(n)))
         name = collab.graph.nodes[hub].get("label", hub)
-        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", ego=hub, seed=seed)
+        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", ego=hub, seed=seed, analysis=collab)
         pages.append(path)
         map_rows.append(("maps/ego.html", f"Around {name}", "The partners of the best-connected organisation "
                          "and the ties among them.", g.number_of_nodes(), g.number_of_edges()))
     store = open_store(store_dir)
     downloads = _downloads(store, layout.dumps, staging)
-    analysis = analyse(tables=tables, out=staging / "downloads" / "collaboration",
-                       metrics=["summary", "degree", "betweenness", "communities", "constraint", "brokerage"],
-                       graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
-    for path in sorted(analysis.files):
+    for path in sorted(collab.files):
         rel = path.relative_to(staging).as_posix()
         kind = {".gexf": "network for Gephi (GEXF)", ".graphml": "network (GraphML)", ".nq": "the analysis as RDF "
                 "(N-Quads)"}.get(path.suffix, "table: " + path.stem.replace("_", " "))
