@@ -90,11 +90,9 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
 
 
 def _weight(g: nx.Graph) -> str | None:
-    """The edge weight the projection carries, if any."""
-    for name in ("shared", "members", "participations"):
-        if any(name in d for _, _, d in list(g.edges(data=True))[:1]):
-            return name
-    return None
+    """The edge weight the projection carries, if any (every edge of a projection has the same keys)."""
+    first = next(iter(g.edges(data=True)), None)
+    return next((name for name in ("shared", "members", "participations") if first and name in first[2]), None)
 
 
 def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
