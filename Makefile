@@ -9,7 +9,7 @@ OUT ?= build
 
 .DEFAULT_GOAL := help
 PORT ?= 7878
-.PHONY: help run test bench build serve clean system-deps analyse map site
+.PHONY: help run test bench build serve clean system-deps analyse map site notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -74,6 +74,10 @@ map: $(STAMP) ## draw the collaboration network as an offline HTML map: maps/col
 site: $(STAMP) ## publish the static site (maps, downloads, ontology pages, licences) into site/
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	$(BIN)/dkg publish --store $(OUT) --out site
+
+notebooks: $(STAMP) ## open JupyterLab on notebooks/ (installs JupyterLab into .venv first; kernel = this project's venv)
+	$(BIN)/pip install --quiet -e '.[notebooks]'
+	cd notebooks && ../$(BIN)/jupyter lab --ip 127.0.0.1
 
 clean: ## remove the build directory, analyses, maps and the site (not the venv)
 	rm -rf $(OUT) analysis maps site
