@@ -30,6 +30,11 @@ def inline(graph_or_spec: nx.Graph | MapSpec, height: int = 600, **options: obje
 
     spec = graph_or_spec if isinstance(graph_or_spec, MapSpec) else network_map(graph_or_spec, **options)
     page = html.escape(render_html(spec), quote=True)
-    # sandbox: scripts run, but the map cannot reach the notebook page around it.
-    return HTML(f'<iframe sandbox="allow-scripts" srcdoc="{page}" style="width:100%;height:{int(height)}px;'
-                f'border:1px solid #d0d7de"></iframe>')
+    # sandbox: scripts run, but the map cannot reach the notebook page around it. IPython suggests
+    # its IFrame for any HTML with an iframe, but IFrame points at a URL: the blank frame above.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Consider using IPython.display.IFrame", UserWarning)
+        return HTML(f'<iframe sandbox="allow-scripts" srcdoc="{page}" style="width:100%;height:{int(height)}px;'
+                    f'border:1px solid #d0d7de"></iframe>')
