@@ -20,15 +20,27 @@ import html
 import networkx as nx
 
 from .draw import MapSpec, network_map, render_html
+from .make import MAX_NODES, largest_nodes
 
 __all__ = ["inline"]
 
 
-def inline(graph_or_spec: nx.Graph | MapSpec, height: int = 600, **options: object):  # noqa: ANN201
-    """An ``IPython.display.HTML`` holding the map of a graph (``options`` as :func:`network_map`)."""
+def inline(graph_or_spec: nx.Graph | MapSpec, height: int = 600, max_nodes: int | None = MAX_NODES,
+           **options: object):  # noqa: ANN201 - an IPython.display.HTML
+    """An ``IPython.display.HTML`` holding the map of a graph (``options`` as :func:`network_map`).
+
+    A graph larger than ``max_nodes`` is drawn as its largest nodes by ``size_by`` (as ``dkg map``
+    does), so a notebook output stays a few MB even for the H2020 network.
+    """
     from IPython.display import HTML
 
-    spec = graph_or_spec if isinstance(graph_or_spec, MapSpec) else network_map(graph_or_spec, **options)
+    if isinstance(graph_or_spec, MapSpec):
+        spec = graph_or_spec
+    else:
+        g = graph_or_spec
+        if max_nodes is not None and g.number_of_nodes() > max_nodes:
+            g = largest_nodes(g, max_nodes, str(options.get("size_by") or "degree"))
+        spec = network_map(g, **options)
     page = html.escape(render_html(spec), quote=True)
     # sandbox: scripts run, but the map cannot reach the notebook page around it. IPython suggests
     # its IFrame for any HTML with an iframe, but IFrame points at a URL: the blank frame above.
