@@ -4,7 +4,7 @@
 # **Answers:** what is in the graph (entities per class, triples per source), how to ask it
 # questions in SPARQL and get pandas tables back, where one fact came from, and which named
 # questions are ready to use.
-# **Takes:** about 10 seconds on the shipped records; about 2 minutes with the real exports.
+# **Takes:** about 5 seconds on the shipped records; about 15 seconds with the exports in `data/sources.toml`.
 
 # %% tags=["parameters"]
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only

@@ -4,7 +4,7 @@
 # **Answers:** how to go from a research question ("who brokers among the partners of a network?")
 # to a map page that is safe to publish: ranked in SPARQL, drawn as one offline HTML file, and
 # collected with its data and licences into a static site.
-# **Takes:** about 20 seconds on the shipped records; about 4 minutes with the real exports.
+# **Takes:** about 5 seconds on the shipped records; about 25 seconds with the exports in `data/sources.toml`.
 
 # %% tags=["parameters"]
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
