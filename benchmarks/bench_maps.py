@@ -32,7 +32,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from datasets import record_report, record_row  # noqa: E402 - benchmarks/ is not a package
 
 
 def graph(n: int, seed: int = 42):  # noqa: ANN201 - a networkx.Graph
@@ -109,7 +111,6 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,2000,10000")
     parser.add_argument("--pyvis-cap", type=float, default=300.0)
     args = parser.parse_args()
-    RESULTS.mkdir(exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-maps-") as tmp:
         for n in map(int, args.sizes.split(",")):
@@ -120,8 +121,7 @@ def main() -> None:
                 row["interactive_s"] = _interactive(Path(tmp) / f"ours-{n}.html")
             rows.append(row)
             print(json.dumps(row), flush=True)
-            with (RESULTS / "maps.jsonl").open("a", encoding="utf-8") as f:
-                f.write(json.dumps(row) + "\n")
+            record_row("maps", row)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"\n## Map benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
              "Seeded power-law cluster graphs (5 ties per node). Ours = `network_map` (seeded layout included) + "
@@ -135,9 +135,7 @@ def main() -> None:
         interactive = f"{r['interactive_s']:.2f}" if "interactive_s" in r else "-"
         lines.append(f"| {r['nodes']} | {o.get('edges', '-')} | {o['seconds']:.2f} | {o['bytes'] / 1e6:.2f} | "
                      f"{plain_s} | {plain_mb} | {interactive} |")
-    with (RESULTS / "maps.md").open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    record_report("maps", lines)
 
 
 if __name__ == "__main__":

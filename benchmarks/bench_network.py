@@ -36,7 +36,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from datasets import build_set, record_report, record_row  # noqa: E402 - benchmarks/ is not a package
 GB = 1024 ** 3
 
 
@@ -133,12 +135,9 @@ def main() -> None:
     parser.add_argument("--cap", type=float, default=1800.0, help="seconds before our path is abandoned")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(HERE))
     os.environ.setdefault("DKG_PROGRESS", "0")
-    from datasets import build_set
 
     reuse = dict(item.split("=", 1) for item in args.reuse)
-    RESULTS.mkdir(exist_ok=True)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-network-") as tmp:
         for label in args.sets.split(","):
@@ -156,8 +155,7 @@ def main() -> None:
             print(f"{label}: naive {json.dumps(naive)}", flush=True)
             row = {"set": label, "triples": triples, "ours": ours, "naive": naive}
             rows.append(row)
-            with (RESULTS / "network.jsonl").open("a", encoding="utf-8") as f:
-                f.write(json.dumps(row) + "\n")
+            record_row("network", row)
             if label not in reuse:
                 import shutil
 
@@ -204,9 +202,7 @@ def _write(rows: list[dict]) -> None:
                          f"{(o['extract_s'] + o['project_s']) / (base['extract_s'] + base['project_s']):.1f}x the "
                          f"projection time, {o['metrics_total_s'] / base['metrics_total_s']:.1f}x the metric time, "
                          f"{o['peak_gb'] / base['peak_gb']:.1f}x the peak memory.")
-    with (RESULTS / "network.md").open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    record_report("network", lines)
 
 
 if __name__ == "__main__":

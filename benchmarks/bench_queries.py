@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
 import platform
@@ -32,7 +31,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from datasets import build_set, record_report, record_row  # noqa: E402 - benchmarks/ is not a package
 #: Questions whose plans join many patterns, follow property paths or group large joins.
 JOIN_HEAVY = {"organisations-in-several-collaborations", "organisations-by-country-and-type", "coordinators-by-country",
               "participants-of-project", "same-organisation-across-sources", "projects-by-programme-and-year",
@@ -80,14 +81,11 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the in-memory Oxigraph column")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(HERE))
     os.environ.setdefault("DKG_PROGRESS", "0")
-    from datasets import build_set
     from graph.library import load_library, with_values
     from graph.query import execute
     from graph.store import open_store
 
-    RESULTS.mkdir(exist_ok=True)
     library = load_library()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-queries-") as tmp:
@@ -125,8 +123,7 @@ def main() -> None:
                     text = with_values(query.text, query.bind(query.example_params))
                     row.update(_rdflib(dataset, text, args.repeat, args.rdflib_cap))
                 rows.append(row)
-                with (RESULTS / "queries.jsonl").open("a", encoding="utf-8") as f:
-                    f.write(json.dumps(row) + "\n")
+                record_row("queries", row)
                 print(f"{label:<12} {name:<42} {row['rows']:>7} rows  oxigraph {row['oxigraph_ms']:9.1f} ms  "
                       f"(in memory {row.get('memory_ms', float('nan')):7.1f} ms)  "
                       f"rdflib {row.get('rdflib', '-')}", flush=True)
@@ -179,9 +176,7 @@ def _write(rows: list[dict]) -> None:
             ratios = [(r.get("rdflib_ms") or r["rdflib_cap_s"] * 1000) / r["oxigraph_ms"] for r in heavy]
             lines.append(f"{label}: join-heavy speed-up over rdflib: min {min(ratios):.0f}x, "
                          f"median {statistics.median(ratios):.0f}x ({len(heavy)} questions).")
-    with (RESULTS / "queries.md").open("a", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    record_report("queries", lines)
 
 
 if __name__ == "__main__":

@@ -47,3 +47,23 @@ def build_set(label: str, tmp: Path):  # noqa: ANN201 - a graph.build result, or
     result = build(RECORDS, tmp / f"build-{label}", sources=sources_config(tmp, cordis))
     print(f"{label}: built {result.triples} triples in {time.perf_counter() - started:.0f} s", flush=True)
     return result
+
+
+RESULTS = HERE / "results"
+
+
+def record_row(name: str, row: dict) -> None:
+    """Append one measured row to ``results/<name>.jsonl`` as soon as it is measured."""
+    import json
+
+    RESULTS.mkdir(exist_ok=True)
+    with (RESULTS / f"{name}.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(row) + "\n")
+
+
+def record_report(name: str, lines: list[str]) -> None:
+    """Append a run's Markdown section to ``results/<name>.md`` and print it."""
+    RESULTS.mkdir(exist_ok=True)
+    with (RESULTS / f"{name}.md").open("a", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
