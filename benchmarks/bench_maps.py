@@ -20,11 +20,8 @@ Usage: ``python benchmarks/bench_maps.py [--sizes 500,2000,10000] [--pyvis-cap 3
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import multiprocessing as mp
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -34,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from datasets import record_report, record_row  # noqa: E402 - benchmarks/ is not a package
+from datasets import record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
 
 
 def graph(n: int, seed: int = 42):  # noqa: ANN201 - a networkx.Graph
@@ -122,8 +119,7 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
             record_row("maps", row)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"\n## Map benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+    lines = [report_heading("Map benchmark"),
              "Seeded power-law cluster graphs (5 ties per node). Ours = `network_map` (seeded layout included) + "
              "`render_html`; plain pyvis = `from_nx` + `write_html` (`cdn_resources=\"in_line\"`, still not "
              "offline). Interactive = `goto` to the first drawn frame in headless chromium.\n",

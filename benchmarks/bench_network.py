@@ -23,11 +23,9 @@ Usage: ``python benchmarks/bench_network.py [--sets h2020,synthetic1,synthetic10
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import platform
 import resource
 import sys
 import tempfile
@@ -38,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from datasets import build_set, record_report, record_row  # noqa: E402 - benchmarks/ is not a package
+from datasets import build_set, record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
 GB = 1024 ** 3
 
 
@@ -164,8 +162,7 @@ def main() -> None:
 
 
 def _write(rows: list[dict]) -> None:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"\n## Network benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+    lines = [report_heading("Network benchmark"),
              "Each path in a fresh process (peak = its `VmHWM`). Projection = organisation-organisation "
              "collaboration ties from the extracted ties; naive = bipartite NetworkX graph built node by node, "
              "then `bipartite.weighted_projected_graph`. Extraction = the SPARQL scans into pandas, the same for "

@@ -19,10 +19,8 @@ Usage: ``python benchmarks/bench_queries.py [--sets h2020,synthetic10] [--repeat
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import multiprocessing as mp
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -33,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from datasets import build_set, record_report, record_row  # noqa: E402 - benchmarks/ is not a package
+from datasets import build_set, record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
 #: Questions whose plans join many patterns, follow property paths or group large joins.
 JOIN_HEAVY = {"organisations-in-several-collaborations", "organisations-by-country-and-type", "coordinators-by-country",
               "participants-of-project", "same-organisation-across-sources", "projects-by-programme-and-year",
@@ -148,8 +146,7 @@ def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN00
 
 
 def _write(rows: list[dict]) -> None:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"\n## Query benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+    lines = [report_heading("Query benchmark"),
              "Median of 5 runs after a warm-up, each named question with its example parameters, on the built "
              "on-disk Oxigraph store (what `dkg serve` serves) and on rdflib's in-memory `Dataset` "
              "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph "

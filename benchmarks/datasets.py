@@ -67,3 +67,13 @@ def record_report(name: str, lines: list[str]) -> None:
     with (RESULTS / f"{name}.md").open("a", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+def report_heading(title: str) -> str:
+    """The heading of one run's section: what, when, on which Python and how many cores."""
+    import datetime as dt
+    import os
+    import platform
+
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"\n## {title}, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n"
