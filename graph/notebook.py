@@ -8,8 +8,10 @@ is given (the notebooks' one parameter), and analyses the collaboration network 
 
 Examples
 --------
->>> build_dir = open_graph()
->>> (build_dir / "current").exists()
+>>> import tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     build_dir = open_graph(build_dir=Path(tmp) / "build")
+...     (build_dir / "current").exists()
 True
 """
 
@@ -35,7 +37,9 @@ def open_graph(sources: Path | str | None = None, build_dir: Path | str | None =
     sources : Path or str, optional
         A ``sources.toml`` naming real CORDIS or Participedia exports (``data/sources.toml``).
     build_dir : Path or str, optional
-        Where to build (default: a new temporary directory). An existing build there is replaced.
+        Where to build (default: a new directory under the system's temporary directory, kept
+        after the kernel stops so the build can be reopened; ``TMPDIR`` chooses where). An
+        existing build there is replaced.
     analyse_network : bool
         Also run ``dkg analyse --write-back`` on the collaboration network.
     """

@@ -3,6 +3,7 @@ bottom by a real Jupyter kernel (nbclient) on the shipped records; any error fai
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jupytext
@@ -38,7 +39,10 @@ def test_notebook_is_paired_stripped_and_says_what_it_answers(name):
 def test_notebook_runs_top_to_bottom(name, tmp_path):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
+    # The notebooks build into a new temporary directory: keep it inside pytest's tmp_path
+    # (which pytest prunes) rather than leaving one build per run in /tmp.
+    client.execute(env={**os.environ, "TMPDIR": str(tmp_path)})  # raises CellExecutionError, naming the cell
+    assert list(tmp_path.glob("dkg-notebook-*/build/current"))
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     if name == "02-collaboration-networks":  # the map renders inline: the whole page is in the output
