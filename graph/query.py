@@ -66,7 +66,9 @@ def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
         return QueryResult([], boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
-        return QueryResult(variables, rows=[[s[v] for v in variables] for s in answer])
+        # A solution iterates over its values in the order of `variables` (None when unbound):
+        # a fifth faster than looking each variable up by name, which shows on 30k-row answers.
+        return QueryResult(variables, rows=[list(solution) for solution in answer])
     return QueryResult([], triples=list(answer))
 
 
