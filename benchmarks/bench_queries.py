@@ -64,6 +64,65 @@ def _rdflib_child(dataset, text: str, repeat: int, conn) -> None:  # noqa: ANN00
         conn.send(("error", repr(err)[:200], 0))
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sets", default="h2020,synthetic10")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--rdflib-cap", type=float, default=180.0, help="seconds before an rdflib query is abandoned")
+    parser.add_argument("--rdflib-max-triples", type=int, default=6_000_000)
+    parser.add_argument("--no-memory", action="store_true", help="skip the in-memory Oxigraph column")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DKG_PROGRESS", "0")
+    from graph.library import load_library, with_values
+    from graph.query import execute
+    from graph.store import open_store
+
+    library = load_library()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="dkg-bench-queries-") as tmp:
+        for label in args.sets.split(","):
+            result = build_set(label, Path(tmp))
+            if result is None:
+                continue
+            out = result.layout.root
+            store = open_store(out)
+            memory = None
+            if not args.no_memory:  # the same engine without RocksDB: where the time goes
+                import pyoxigraph as ox
+
+                memory = ox.Store()
+                memory.bulk_load(path=str(out / "dumps" / "democracy-kg.nq"), format=ox.RdfFormat.N_QUADS)
+                memory.bulk_load(path=str(out / "dumps" / "void.ttl"), format=ox.RdfFormat.TURTLE,
+                                 to_graph=ox.NamedNode("https://w3id.org/democracy-kg/graph/void"))
+            dataset = None
+            if result.triples <= args.rdflib_max_triples:
+                import rdflib
+
+                t = time.perf_counter()
+                dataset = rdflib.Dataset(default_union=True)
+                dataset.parse(out / "dumps" / "democracy-kg.nq", format="nquads")
+                dataset.graph(rdflib.URIRef("https://w3id.org/democracy-kg/graph/void")).parse(out / "dumps" / "void.ttl")
+                print(f"{label}: rdflib loaded {len(dataset)} triples in {time.perf_counter() - t:.0f} s", flush=True)
+            for name, query in library.items():
+                median, answer = _timed(lambda q=query: len(execute(q, store, q.example_params).rows), args.repeat)
+                row = {"set": label, "triples": result.triples, "question": name, "rows": answer,
+                       "oxigraph_ms": median * 1000, "join_heavy": name in JOIN_HEAVY}
+                if memory is not None:
+                    row["memory_ms"] = 1000 * _timed(lambda q=query: len(execute(q, memory, q.example_params).rows),
+                                                     args.repeat)[0]
+                if dataset is not None:
+                    text = with_values(query.text, query.bind(query.example_params))
+                    row.update(_rdflib(dataset, text, args.repeat, args.rdflib_cap))
+                rows.append(row)
+                record_row("queries", row)
+                print(f"{label:<12} {name:<42} {row['rows']:>7} rows  oxigraph {row['oxigraph_ms']:9.1f} ms  "
+                      f"(in memory {row.get('memory_ms', float('nan')):7.1f} ms)  "
+                      f"rdflib {row.get('rdflib', '-')}", flush=True)
+            store = dataset = memory = None  # free them before the next set
+    _write(rows)
+
+
 def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN001
     ctx = mp.get_context("fork")  # the child shares the loaded dataset copy-on-write
     parent, child = ctx.Pipe(duplex=False)
