@@ -110,7 +110,7 @@ def test_select_ties_explains_bad_filter_values(tables):
     with pytest.raises(FilterError, match="no organisation type"):
         select_ties(tables, TieFilter(orgtypes=("guild",)))
     assert set(select_ties(tables, TieFilter(countries=("Belgium",))).ties["organisation"]) == {
-        pic(2), org("fixture-city-network")}
+        pic(2), org("fixture-city-network"), org("eurocities")}
 
 
 # --- projections --------------------------------------------------------------------------------

@@ -174,3 +174,15 @@ def test_blocking_finds_the_one_match_among_many():
     r = resolve(lines, ORDER)
     assert r.counts["organisations"] == 40_001
     assert clusters(r) == {"pic-2": {"participedia-x"}}
+
+
+def test_shipped_eurocities_joins_its_cordis_record():
+    # Regression: the curated Eurocities had no country and no PIC, so it stayed apart from
+    # CORDIS's EUROCITIES ASBL (PIC 999450559) in real H2020 builds.
+    from graph.build import generate_lines
+
+    lines, _ = generate_lines(SEED_RECORDS)
+    lines += org("pic-999450559", "cordis", "EUROCITIES ASBL", "BEL", pic="999450559")
+    r = resolve(lines, ORDER)
+    assert clusters(r)["eurocities"] == {"pic-999450559"}
+    assert [m.rule for m in r.matches if m.member == ID + "pic-999450559"] == ["PIC"]
