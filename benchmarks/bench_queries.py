@@ -8,9 +8,10 @@ Each question runs with its example parameters (``graph/queries/*.rq``) through
 :func:`graph.query.execute` on the built on-disk store (what ``dkg serve`` serves): median of
 ``--repeat`` runs after one warm-up, all measured before rdflib's copy is loaded into the
 process (its millions of objects slow Python's garbage collector, and with it every query that
-returns many rows). Side by side, in the same run, the same query text (the
-same ``VALUES`` binding) runs on an ``rdflib.Dataset`` with ``default_union=True`` loaded from
-the canonical N-Quads dump, in a forked child stopped after ``--rdflib-cap`` seconds (the runs it finished by then count).
+returns many rows). Side by side, in the same run, the same query text (the same ``VALUES``
+binding) runs on an ``rdflib.Dataset`` with ``default_union=True`` loaded from the canonical
+N-Quads dump, in a forked child stopped after ``--rdflib-cap`` seconds (the runs it finished by
+then count).
 rdflib is skipped above ``--rdflib-max-triples`` (it needs about 1.5 kB per triple).
 
 Rows go to ``benchmarks/results/queries.jsonl`` as they are measured and a table to
