@@ -97,7 +97,10 @@ def main() -> None:
         _child(*args.child, sources=args.child_sources)
         return
     sys.path.insert(0, str(HERE))
+    from machine import reference
     from synthetic import generate
+
+    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
 
     RESULTS.mkdir(exist_ok=True)
     scales = [float(s) for s in args.scales.split(",")]
@@ -122,14 +125,17 @@ def main() -> None:
                     f.write(json.dumps(r) + "\n")
                 print(f"scale {scale:>4} {mode:<10} {r['triples']:>9} triples {r['seconds']:8.1f} s "
                       f"{r['tps']:>9.0f} triples/s peak {r['peak_mb']:7.0f} MB", flush=True)
-    _write(rows, scales)
+    _write(rows, scales, speed)
 
 
-def _write(rows: list[dict], scales: list[float]) -> None:
+def _write(rows: list[dict], scales: list[float], speed: dict[str, float]) -> None:
+    from machine import reference, reference_line
+
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     by = {(r["scale"], r["mode"]): r for r in rows}
     lines = [f"\n## Build benchmark, {stamp} (Python {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} cores)\n",
+             reference_line(speed, reference()) + "\n",
              "dkg = the whole `dkg build` including SHACL (shapes compiled to SPARQL) and dumps; "
              "naive = rdflib `Graph.add` into an oxrdflib store, no validation, no dumps. "
              "store ceiling = Oxigraph's `bulk_load` of the same canonical N-Quads into a new on-disk store, "

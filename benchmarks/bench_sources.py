@@ -42,7 +42,10 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_build import run
+    from machine import reference
     from synthetic import generate_cordis
+
+    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
 
     RESULTS.mkdir(exist_ok=True)
     rows = []
@@ -74,12 +77,15 @@ def main() -> None:
                     f.write(json.dumps(r) + "\n")
                 print(f"{label:<16} {r['mode']:<6} {r['triples']:>9} triples {r['seconds']:7.1f} s "
                       f"{r['tps']:>8.0f} triples/s peak {r['peak_mb']:6.0f} MB", flush=True)
-    _write(rows)
+    _write(rows, speed)
 
 
-def _write(rows: list[dict]) -> None:
+def _write(rows: list[dict], speed: dict[str, float]) -> None:
+    from machine import reference, reference_line
+
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"\n## Source ingest benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+             reference_line(speed, reference()) + "\n",
              "dkg = `dkg build` of the curated records plus one CORDIS source: parse, map, resolve, SHACL, "
              "bulk load, dumps. naive = same mapping, then rdflib `Graph.add` into oxrdflib. store-load = "
              "Oxigraph's `bulk_load` of dkg's canonical N-Quads dump into a new on-disk store, alone: the "

@@ -65,3 +65,20 @@ def test_rdflib_runs_report_median_stop_and_error(bench_queries):
     assert stopped == {"rdflib_ms": None, "rdflib": "> 1 s (stopped)", "rdflib_cap_s": 1}
     failed = bench_queries._rdflib(_SlowDataset(0, fail=True), "SELECT", repeat=3, cap=30)
     assert failed["rdflib"].startswith("error ValueError")
+
+
+def test_machine_reference_runs_and_its_examples_hold():
+    # Every benchmark report carries the machine's speed at the start and end of its run
+    # (benchmarks/machine.py): runs hours apart differed by 1.8x for the same question.
+    import doctest
+
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import machine
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    outcome = doctest.testmod(machine, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert outcome.attempted >= 4 and outcome.failed == 0
+    speed = machine.reference(repeat=1)
+    assert speed["python_ms"] > 0 and speed["oxigraph_ms"] > 0
+    assert machine.reference_line(speed, speed).startswith("Machine reference (benchmarks/machine.py")
