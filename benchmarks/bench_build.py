@@ -97,10 +97,10 @@ def main() -> None:
         _child(*args.child, sources=args.child_sources)
         return
     sys.path.insert(0, str(HERE))
-    from machine import reference
+    from machine import measure
     from synthetic import generate
 
-    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
+    speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
 
     RESULTS.mkdir(exist_ok=True)
     scales = [float(s) for s in args.scales.split(",")]
@@ -129,13 +129,13 @@ def main() -> None:
 
 
 def _write(rows: list[dict], scales: list[float], speed: dict[str, float]) -> None:
-    from machine import reference, reference_line
+    from machine import measure, reference_line
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     by = {(r["scale"], r["mode"]): r for r in rows}
     lines = [f"\n## Build benchmark, {stamp} (Python {platform.python_version()}, {platform.machine()}, "
              f"{os.cpu_count()} cores)\n",
-             reference_line(speed, reference()) + "\n",
+             reference_line(speed, measure()) + "\n",
              "dkg = the whole `dkg build` including SHACL (shapes compiled to SPARQL) and dumps; "
              "naive = rdflib `Graph.add` into an oxrdflib store, no validation, no dumps. "
              "store ceiling = Oxigraph's `bulk_load` of the same canonical N-Quads into a new on-disk store, "

@@ -32,7 +32,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from datasets import record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
-from machine import reference, reference_line  # noqa: E402
+from machine import measure, reference_line  # noqa: E402
 
 
 def graph(n: int, seed: int = 42):  # noqa: ANN201 - a networkx.Graph
@@ -109,7 +109,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,2000,10000")
     parser.add_argument("--pyvis-cap", type=float, default=300.0)
     args = parser.parse_args()
-    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
+    speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
     rows = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-maps-") as tmp:
         for n in map(int, args.sizes.split(",")):
@@ -121,7 +121,7 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
             record_row("maps", row)
-    lines = [report_heading("Map benchmark"), reference_line(speed, reference()) + "\n",
+    lines = [report_heading("Map benchmark"), reference_line(speed, measure()) + "\n",
              "Seeded power-law cluster graphs (5 ties per node). Ours = `network_map` (seeded layout included) + "
              "`render_html`; plain pyvis = `from_nx` + `write_html` (`cdn_resources=\"in_line\"`, still not "
              "offline). Interactive = `goto` to the first drawn frame in headless chromium.\n",

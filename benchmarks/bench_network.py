@@ -37,7 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from datasets import build_set, record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
-from machine import reference, reference_line  # noqa: E402
+from machine import measure, reference_line  # noqa: E402
 GB = 1024 ** 3
 
 
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--naive-cap", type=float, default=900.0, help="seconds before the naive path is abandoned")
     parser.add_argument("--cap", type=float, default=1800.0, help="seconds before our path is abandoned")
     args = parser.parse_args()
-    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
+    speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DKG_PROGRESS", "0")
 
@@ -164,7 +164,7 @@ def main() -> None:
 
 
 def _write(rows: list[dict], speed: dict[str, float]) -> None:
-    lines = [report_heading("Network benchmark"), reference_line(speed, reference()) + "\n",
+    lines = [report_heading("Network benchmark"), reference_line(speed, measure()) + "\n",
              "Each path in a fresh process (peak = its `VmHWM`). Projection = organisation-organisation "
              "collaboration ties from the extracted ties; naive = bipartite NetworkX graph built node by node, "
              "then `bipartite.weighted_projected_graph`. Extraction = the SPARQL scans into pandas, the same for "

@@ -37,7 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from datasets import build_set, record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
-from machine import reference, reference_line  # noqa: E402
+from machine import measure, reference_line  # noqa: E402
 #: Questions whose plans join many patterns, follow property paths or group large joins.
 JOIN_HEAVY = {"organisations-in-several-collaborations", "organisations-by-country-and-type", "coordinators-by-country",
               "participants-of-project", "same-organisation-across-sources", "projects-by-programme-and-year",
@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--rdflib-max-triples", type=int, default=6_000_000)
     parser.add_argument("--no-memory", action="store_true", help="skip the in-memory Oxigraph column")
     args = parser.parse_args()
-    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
+    speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DKG_PROGRESS", "0")
     from graph.library import load_library, with_values
@@ -172,7 +172,7 @@ def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN00
 
 
 def _write(rows: list[dict], speed: dict[str, float]) -> None:
-    lines = [report_heading("Query benchmark"), reference_line(speed, reference()) + "\n",
+    lines = [report_heading("Query benchmark"), reference_line(speed, measure()) + "\n",
              "Median of 5 runs after a warm-up, each named question with its example parameters, on the built "
              "on-disk Oxigraph store (what `dkg serve` serves) and on rdflib's in-memory `Dataset` "
              "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph "

@@ -42,10 +42,10 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from bench_build import run
-    from machine import reference
+    from machine import measure
     from synthetic import generate_cordis
 
-    speed = reference()  # the machine's speed as the run starts (benchmarks/machine.py)
+    speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
 
     RESULTS.mkdir(exist_ok=True)
     rows = []
@@ -81,11 +81,11 @@ def main() -> None:
 
 
 def _write(rows: list[dict], speed: dict[str, float]) -> None:
-    from machine import reference, reference_line
+    from machine import measure, reference_line
 
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"\n## Source ingest benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
-             reference_line(speed, reference()) + "\n",
+             reference_line(speed, measure()) + "\n",
              "dkg = `dkg build` of the curated records plus one CORDIS source: parse, map, resolve, SHACL, "
              "bulk load, dumps. naive = same mapping, then rdflib `Graph.add` into oxrdflib. store-load = "
              "Oxigraph's `bulk_load` of dkg's canonical N-Quads dump into a new on-disk store, alone: the "
