@@ -6,8 +6,9 @@ is emptied): the same H2020 question took 1.1 s in one run and 2.0 s in the next
 workload, in a process of its own, when it starts and when it ends and writes both into its
 report; to compare two runs, compare each measured time with its run's reference.
 
-The workload is small (about 0.3 s a repetition on a quiet machine) and close to what the benchmarks spend their time on:
-pure-Python work over records, and Oxigraph on disk joining, sorting and returning strings.
+The workload is small (about 0.25 s a repetition on a quiet machine) and close to what the
+benchmarks spend their time on: pure-Python work over records, and Oxigraph on disk joining,
+sorting and returning strings.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def _store_text() -> str:
     for i in range(SUBJECTS):
         s = f"<{ex}thing/{i:06d}>"
         # Labels longer than 15 bytes are stored apart from the triples, as real names are.
-        lines.append(f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "reference thing number {(i * 7919) % SUBJECTS:06d}" .')
+        label = f"reference thing number {(i * 7919) % SUBJECTS:06d}"
+        lines.append(f'{s} <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .')
         lines.append(f"{s} <{ex}group> <{ex}group/{i % 50}> .")
         lines.append(f'{s} <{ex}value> "{i % 97}"^^<http://www.w3.org/2001/XMLSchema#integer> .')
     return "\n".join(lines) + "\n"
