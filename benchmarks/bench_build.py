@@ -32,7 +32,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+
+from datasets import record_report, record_row  # noqa: E402 - benchmarks/ is not a package
 
 
 def _child(mode: str, records: str, out: str, sources: str | None = None) -> None:
@@ -96,13 +98,11 @@ def main() -> None:
     if args.child:
         _child(*args.child, sources=args.child_sources)
         return
-    sys.path.insert(0, str(HERE))
     from machine import measure
     from synthetic import generate
 
     speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
 
-    RESULTS.mkdir(exist_ok=True)
     scales = [float(s) for s in args.scales.split(",")]
     shacl_scales = {float(s) for s in args.pyshacl_scales.split(",") if s}
     rows = []
@@ -121,8 +121,7 @@ def main() -> None:
                     r["store_load_qps"] = load["triples"] / load["timings"]["bulk_load"]
                 r.update(scale=scale, records=sum(counts.values()), tps=r["triples"] / r["seconds"])
                 rows.append(r)
-                with (RESULTS / "build.jsonl").open("a", encoding="utf-8") as f:
-                    f.write(json.dumps(r) + "\n")
+                record_row("build", r)
                 print(f"scale {scale:>4} {mode:<10} {r['triples']:>9} triples {r['seconds']:8.1f} s "
                       f"{r['tps']:>9.0f} triples/s peak {r['peak_mb']:7.0f} MB", flush=True)
     _write(rows, scales, speed)
@@ -160,10 +159,7 @@ def _write(rows: list[dict], scales: list[float], speed: dict[str, float]) -> No
     steps = {r["scale"]: r["timings"] for r in rows if r["mode"] == "dkg"}
     lines.append("\nStep times of the dkg build (s; memory/shacl/turtle run while the on-disk load runs): " + "; ".join(
         f"{s:g}: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()) for s, t in steps.items()))
-    text = "\n".join(lines) + "\n"
-    with (RESULTS / "build.md").open("a", encoding="utf-8") as f:
-        f.write(text)
-    print(text)
+    record_report("build", lines)
 
 
 if __name__ == "__main__":

@@ -12,20 +12,15 @@ Usage: ``python benchmarks/bench_sources.py [--synthetic-scales 1,10] [--naive-m
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import json
 import math
-import os
-import platform
 import sys
 import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-RESULTS = HERE / "results"
-REAL_H2020 = ROOT.parent / "shared" / "data" / "cordis" / "h2020-participations"
-RECORDS = ROOT / "data" / "records"
+sys.path.insert(0, str(HERE))
+
+from datasets import REAL_H2020, RECORDS, record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
 
 
 def _config(directory: Path, data: Path, name: str) -> Path:
@@ -40,14 +35,12 @@ def main() -> None:
     parser.add_argument("--naive-max-triples", type=int, default=2_000_000,
                         help="skip the naive path above this size (it needs about 2.3 kB per triple)")
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
     from bench_build import run
     from machine import measure
     from synthetic import generate_cordis
 
     speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
 
-    RESULTS.mkdir(exist_ok=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-sources-") as tmp:
         sets = []
@@ -73,8 +66,7 @@ def main() -> None:
             for r in modes:
                 r.update(set=label, scale=scale, tps=r["triples"] / r["seconds"])
                 rows.append(r)
-                with (RESULTS / "sources.jsonl").open("a", encoding="utf-8") as f:
-                    f.write(json.dumps(r) + "\n")
+                record_row("sources", r)
                 print(f"{label:<16} {r['mode']:<6} {r['triples']:>9} triples {r['seconds']:7.1f} s "
                       f"{r['tps']:>8.0f} triples/s peak {r['peak_mb']:6.0f} MB", flush=True)
     _write(rows, speed)
@@ -83,8 +75,7 @@ def main() -> None:
 def _write(rows: list[dict], speed: dict[str, float]) -> None:
     from machine import measure, reference_line
 
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"\n## Source ingest benchmark, {stamp} (Python {platform.python_version()}, {os.cpu_count()} cores)\n",
+    lines = [report_heading("Source ingest benchmark"),
              reference_line(speed, measure()) + "\n",
              "dkg = `dkg build` of the curated records plus one CORDIS source: parse, map, resolve, SHACL, "
              "bulk load, dumps. naive = same mapping, then rdflib `Graph.add` into oxrdflib. store-load = "
@@ -112,10 +103,7 @@ def _write(rows: list[dict], speed: dict[str, float]) -> None:
             floors.append(f"{r['set']}: {python:.1f} + {load['seconds']:.1f} = {python + load['seconds']:.1f}")
     lines.append("\nFloor of the build's critical path (s): the N-Quads must be read, mapped and resolved in Python "
                  "(sources + map + resolve) before the loader has them, then loaded: " + "; ".join(floors))
-    text = "\n".join(lines) + "\n"
-    with (RESULTS / "sources.md").open("a", encoding="utf-8") as f:
-        f.write(text)
-    print(text)
+    record_report("sources", lines)
 
 
 if __name__ == "__main__":
