@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from ingest import ONTOLOGY_DIR
 from ingest.countries import reference_quads
 from ingest.mapping import ontology_quads, record_quads
-from ingest.namespaces import DCTERMS, GRAPH, PREFIXES, PROV, RDFS, SCHEMA, graph_iri
+from ingest.namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, RDFS, SCHEMA, SKOS, graph_iri
 from ingest.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ingest.records import RecordSet, require_records
 from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
@@ -118,12 +118,28 @@ def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, ex
     """Already validated records, plus ontology, reference data and ``extra`` lines (mapped
     sources), as sorted unique N-Quads lines."""
     lines = record_quads(records, vocab or load_vocabularies(), "curated")
-    lines += extra or []
+    lines += _curated_city_names_first(lines, extra or [])
     lines += ontology_quads()
     lines += reference_quads()
     # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
     lines.sort()
     return [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
+
+
+def _curated_city_names_first(curated: list[str], extra: list[str]) -> list[str]:
+    """``extra`` (mapped sources) with their names of curated cities turned into alternative names.
+
+    Every source mints a city as ``id/city/<country>-<name>``, so the curated Gdańsk and CORDIS's
+    GDANSK are one node; the curated name stays its one ``rdfs:label`` (questions and maps show
+    one name per city) and the sources' spellings become ``skos:altLabel`` in their own graphs.
+    """
+    label, alt = f" {iri(str(RDFS.label))} ", f" {iri(str(SKOS.altLabel))} "
+    city = iri(str(ID["city/"]))[:-1]
+    named = {line.split(" ", 1)[0] for line in curated if line.startswith(city) and label in line}
+    if not named:
+        return extra
+    return [line.replace(label, alt, 1) if line.startswith(city) and label in line and line.split(" ", 1)[0] in named
+            else line for line in extra]
 
 
 def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
@@ -217,7 +233,10 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
             _write_rejects(source_results + ([SourceResult("resolution", rejects=resolved.problems)] if resolved else []),
                            staging / "rejects.csv")
         if resolved is not None:
-            write_matches(resolved.matches, staging / "matches.csv")
+            # Spellings a source wrote several ways (joined by its adapter) come first, then the
+            # merges across sources.
+            write_matches([m for r in source_results for m in r.matches] + resolved.matches,
+                          staging / "matches.csv")
             result.resolution = resolved.counts
         timings["total"] = time.perf_counter() - wall
         meta = build_metadata_quads(result, started, Path(records_dir))

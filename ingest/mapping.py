@@ -55,7 +55,8 @@ _T = {name: iri(str(term)) for name, term in {
     "hasEnd": TIME.hasEnd, "claimAbout": DKG.claimAbout, "quantityKind": DKG.quantityKind, "qualifier": DKG.qualifier,
     "value": SCHEMA.value, "claimContext": DKG.claimContext, "datePublished": SCHEMA.datePublished,
     "title": DCTERMS.title, "publisher": DCTERMS.publisher, "retrieved": PAV.retrievedOn, "license": DCTERMS.license,
-    "derivedFrom": PROV.wasDerivedFrom,
+    "derivedFrom": PROV.wasDerivedFrom, "participedia": DKG.participediaId, "contribution": DKG.contribution,
+    "commissionedBy": DKG.commissionedBy, "facilitatedBy": DKG.facilitatedBy,
 }.items()}
 _C = {name: iri(str(term)) for name, term in {
     "Organization": ORG.Organization, "City": SCHEMA.City, "Programme": DKG.Programme,
@@ -73,6 +74,8 @@ FUNDING_TYPES = frozenset({"funding-programme", "framework-programme", "programm
 #: Roles whose participation also gives ``schema:organizer`` / ``dkg:coordinatedBy``.
 ORGANISER_ROLES = frozenset({"organiser", "host"})
 COORDINATOR_ROLES = frozenset({"coordinator"})
+#: Roles in a case (a deliberative process) whose participation also gives a shortcut triple.
+CASE_ROLE_SHORTCUTS = {"commissioner": "commissionedBy", "facilitator": "facilitatedBy"}
 #: Licence of the curated records themselves (our selection and wording of the facts).
 CURATED_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
@@ -163,6 +166,8 @@ def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated
             add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
         if rec.pic:
             add(quad(s, _T["pic"], literal(rec.pic), g))
+        if rec.participedia:
+            add(quad(s, _T["participedia"], literal(rec.participedia), g))
         for key in rec.established_by:
             add(quad(s, _T["generatedBy"], ref(key), g))
 
@@ -251,21 +256,25 @@ def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated
 def _participation(rec: Participation, ref, concept, kind_of, g: str, add) -> None:  # noqa: ANN001
     membership_quads(add, g, key=rec.key, agent=ref(rec.agent), target=ref(rec.target), role=rec.role,
                      role_iri=concept("role", rec.role), sources=[ref(k) for k in rec.source],
-                     start=rec.start, end=rec.end, note=rec.note,
+                     start=rec.start, end=rec.end, note=rec.note, contribution=rec.contribution,
                      to_organisation=kind_of[rec.target] == "organisation")
 
 
 def membership_quads(add, g: str, *, key: str, agent: str, target: str, role: str, role_iri: str,  # noqa: ANN001
                      sources: list[str], start: When | None = None, end: When | None = None,
-                     note: str | None = None, to_organisation: bool = False) -> str:
+                     note: str | None = None, contribution: str | None = None,
+                     to_organisation: bool = False) -> str:
     """The qualified participation (an ``org:Membership`` node) plus its shortcut triples.
 
     Every source (curated records, CORDIS, ...) maps a participation through here, so that all
     of them share one model: ``id/membership/<key>`` with member, organisation, role, sources and
     an optional ``time:Interval``; plus ``org:memberOf`` (target is an organisation) or
-    ``dkg:participatesIn``, ``schema:organizer`` for organisers and hosts and
-    ``dkg:coordinatedBy`` for coordinators. ``agent``, ``target``, ``role_iri`` and ``sources``
-    are N-Quads terms; returns the membership node's term.
+    ``dkg:participatesIn``, ``schema:organizer`` for organisers and hosts,
+    ``dkg:coordinatedBy`` for coordinators, and ``dkg:commissionedBy`` / ``dkg:facilitatedBy`` for
+    the commissioner and facilitator of a case. The agent is an organisation or a city (cities take
+    part in programmes and awards as themselves). ``contribution`` is what the participant brought,
+    in our words. ``agent``, ``target``, ``role_iri`` and ``sources`` are N-Quads terms; returns the
+    membership node's term.
     """
     m = iri(entity_iri("membership", key))
     add(quad(m, RDF_TYPE, _C["Membership"], g))
@@ -276,6 +285,8 @@ def membership_quads(add, g: str, *, key: str, agent: str, target: str, role: st
         add(quad(m, _T["source"], source, g))
     if note:
         add(quad(m, _T["note"], literal(note, lang="en"), g))
+    if contribution:
+        add(quad(m, _T["contribution"], literal(contribution, lang="en"), g))
     if start or end:
         base = entity_iri("membership", key)
         interval = iri(f"{base}/interval")
@@ -297,6 +308,8 @@ def membership_quads(add, g: str, *, key: str, agent: str, target: str, role: st
         add(quad(target, _T["organizer"], agent, g))
     if role in COORDINATOR_ROLES:
         add(quad(target, _T["coordinatedBy"], agent, g))
+    if role in CASE_ROLE_SHORTCUTS:
+        add(quad(target, _T[CASE_ROLE_SHORTCUTS[role]], agent, g))
     return m
 
 

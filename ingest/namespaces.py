@@ -14,6 +14,7 @@ rdflib.term.URIRef('https://w3id.org/democracy-kg/ontology#participatesIn')
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -69,6 +70,25 @@ KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: Named graphs that hold build-run metadata and therefore stay out of deterministic dumps.
 NON_CONTENT_GRAPHS = frozenset({str(GRAPH["build"]), str(GRAPH["void"])})
+
+
+def slug(text: str) -> str:
+    """A record key from free text: ASCII, lower case, words joined by hyphens.
+
+    >>> slug("Aarhus C"), slug("Liège"), slug("İzmir"), slug("  ")
+    ('aarhus-c', 'liege', 'izmir', '')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def city_key(country_alpha_2: str, name: str) -> str:
+    """The key of a city: ``<country>-<name>`` (``es-barcelona``), the same in every source.
+
+    Curated records and source adapters mint city IRIs this way, so that one city named by two
+    sources is one node. ``city_key("PL", "Poznań")`` is ``'pl-poznan'``.
+    """
+    return f"{country_alpha_2.lower()}-{slug(name)}"
 
 
 def entity_iri(kind: str, key: str) -> str:

@@ -19,7 +19,11 @@ Rules, in this order (:data:`NAME_THRESHOLD` is the fuzzy cut-off):
    ``token_sort_ratio`` must reach the threshold, and numbers in the names must agree ("School 2"
    is not "School 3"). Candidates are compared only inside blocks of the same country and the
    same first three letters, and only across two sources (blocking, not all pairs); the best
-   scores merge first. Organisations without a country are merged by identifiers only.
+   scores merge first;
+4. an organisation without a country (a facilitator named by the assemblies register, say)
+   joins another source's organisation whose normalised name is exactly the same, but only when
+   that name is unambiguous: all the organisations with a country that bear it are already one
+   cluster. Otherwise organisations without a country are merged by identifiers only.
 
 Two clusters are never merged when they hold different values of the same identifier (two
 PICs, two Wikidata items): the identifiers say they are different organisations.
@@ -305,6 +309,29 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
             counts["merged by name"] += 1
         elif clusters.find(a) != clusters.find(b):
             counts["blocked by conflicting identifiers"] += 1
+
+    # Organisations without a country: exact, unambiguous names only (rule 4).
+    counts["merged by name without country"] = 0
+    named: dict[str, list[str]] = defaultdict(list)
+    for k in sorted(entities):
+        for name in {normalise_org_name(n) for n in entities[k].names}:
+            if len(name) >= 3:
+                named[name].append(k)
+    for name, holders in sorted(named.items()):
+        countryless = [k for k in holders if not entities[k].country]
+        placed = {clusters.find(k) for k in holders if entities[k].country}
+        if not countryless or len({entities[k].graph for k in holders}) < 2 or len(placed) > 1:
+            continue
+        anchor = next(iter(placed)) if placed else clusters.find(countryless[0])
+        for k in countryless:
+            others = [h for h in holders if entities[h].graph != entities[k].graph]
+            if not others or clusters.find(k) == clusters.find(anchor):
+                continue
+            if clusters.union(anchor, k, "name (no country)", 100,
+                              f"{name!r} is the exact name of one organisation of another source; {k.rsplit('/', 1)[-1]} has no country"):
+                counts["merged by name without country"] += 1
+            else:
+                counts["blocked by conflicting identifiers"] += 1
 
     priority = {graph_iri(name): i for i, name in enumerate(source_order)}
     g = iri(graph_iri("resolution"))

@@ -176,6 +176,12 @@ def _check_cordis(value: str) -> str:
     return value
 
 
+def _check_participedia(value: str) -> str:
+    if not re.match(r"^[1-9]\d{0,8}$", value):
+        raise ValueError("expected the number of a Participedia entry, such as 6302 (participedia.net/organization/6302)")
+    return value
+
+
 def _check_pic(value: str) -> str:
     if not re.match(r"^\d{9}$", value):
         raise ValueError("expected a nine-digit PIC")
@@ -195,4 +201,5 @@ Bool = Annotated[bool, BeforeValidator(_check_bool)]
 Number = Annotated[str, AfterValidator(_check_number)]
 WikidataId = Annotated[str, AfterValidator(_check_wikidata)]
 Pic = Annotated[str, AfterValidator(_check_pic)]
+ParticipediaId = Annotated[str, AfterValidator(_check_participedia)]
 CordisId = Annotated[str, AfterValidator(_check_cordis)]

@@ -26,8 +26,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from ..namespaces import city_key
 from ..vocab import Vocabularies, load_vocabularies
-from .models import CONCEPTS, MODELS, REFERENCES, TYPE_SCHEMES, Claim, Participation
+from .models import CONCEPTS, MODELS, REFERENCES, TYPE_SCHEMES, City, Claim, Participation
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -254,6 +255,10 @@ def _check_row(row: Row, records: RecordSet, vocab: Vocabularies, problems: list
             problems.append(Problem(row.file, row.line, "value", rec.value, "qualifier 'almost-all' takes no number; use 'almost' with a number"))
     if isinstance(rec, Participation) and rec.agent == rec.target:
         problems.append(Problem(row.file, row.line, "target", rec.target, "an organisation cannot take part in itself"))
+    if isinstance(rec, City) and rec.id != city_key(rec.country, rec.name):
+        # The id every source adapter mints for the same city, so that they all meet in one node.
+        problems.append(Problem(row.file, row.line, "id", rec.id,
+                                f"a city's id is its country code and name: expected {city_key(rec.country, rec.name)!r}"))
 
 
 def _any(kinds: tuple[str, ...]) -> str:

@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .fields import Bool, CordisId, Country, Date, Key, Keys, Number, Pic, Text, Texts, Url, WikidataId
+from .fields import (Bool, CordisId, Country, Date, Key, Keys, Number, ParticipediaId, Pic, Text, Texts, Url,
+                     WikidataId)
 
 
 class Record(BaseModel):
@@ -76,6 +77,7 @@ class Organisation(Described):
     website: Url | None = None
     wikidata: WikidataId | None = None
     pic: Pic | None = None
+    participedia: ParticipediaId | None = None
     status: Key | None = None
     established_by: Keys = ()
 
@@ -122,7 +124,11 @@ class Event(Described):
 
 
 class Participation(BaseModel):
-    """An organisation's membership of a network or participation in a project, programme or event."""
+    """An organisation's (or a city's) membership of a network or part in a project, programme or event.
+
+    ``contribution`` says in a few words of our own what the participant brought: the challenge a
+    city worked on at a Democracy Lab, the plan an organisation developed in an accelerator.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     file: ClassVar[str] = "participations.csv"
@@ -133,6 +139,7 @@ class Participation(BaseModel):
     role: Key
     start: Date | None = None
     end: Date | None = None
+    contribution: Text | None = None
     source: Keys
     note: Text | None = None
 
@@ -180,7 +187,7 @@ REFERENCES: dict[str, tuple[str, ...]] = {
     "part_of": ("programme", "project", "event"),
     "funder": ("programme", "organisation"),
     "about": ("organisation", "programme", "project", "event", "output", "city"),
-    "agent": ("organisation",),
+    "agent": ("organisation", "city"),
     "target": ("organisation", "project", "programme", "event"),
     "producer": ("project", "programme", "event", "organisation"),
     "context": ("programme", "project", "event", "organisation"),

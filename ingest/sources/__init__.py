@@ -1,4 +1,4 @@
-"""External sources (CORDIS and Participedia exports) by adapter name, and their configuration.
+"""External sources (CORDIS, Participedia, the UK Citizens' Assembly Register) by adapter name.
 
 The sources to build besides the curated records are listed in a TOML file
 (``data/sources.toml`` by default)::
@@ -14,15 +14,17 @@ The sources to build besides the curated records are listed in a TOML file
     parts = ["SC6", "SWAFS"]                # adapter-specific filters
 
 A ``participedia`` source's path is a directory of export files (or one file); ``bodies = true``
-also stores the long ``body`` texts.
+also stores the long ``body`` texts. An ``assemblies`` source's path is mySociety's data package
+directory (or its ``register.csv``).
 
 Every build maps every configured source from scratch, so re-ingesting a source replaces its
 named graph: there are no stale or duplicate triples to clean up.
 
 Examples
 --------
->>> [(s.name, s.adapter, s.optional) for s in load_config(Path("data/sources.toml"))]
-[('cordis-h2020-society', 'cordis', True), ('cordis-horizon-europe-sample', 'cordis', True), ('participedia', 'participedia', True)]
+>>> [(s.name, s.adapter) for s in load_config(Path("data/sources.toml"))]  # doctest: +NORMALIZE_WHITESPACE
+[('cordis-h2020-society', 'cordis'), ('cordis-horizon-europe-sample', 'cordis'), ('participedia', 'participedia'),
+ ('assemblies', 'assemblies')]
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 from ..namespaces import KEY_PATTERN
 from ..records.load import Problem
 
-ADAPTERS = ("cordis", "participedia")
+ADAPTERS = ("cordis", "participedia", "assemblies")
 DEFAULT_CONFIG = Path("data/sources.toml")
 
 
@@ -63,6 +65,9 @@ class SourceResult:
     rejects: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     skipped: str = ""
+    #: Names the source wrote several ways that the adapter joined (``ingest.resolve.Match``,
+    #: rule ``spelling``); the build lists them in ``matches.csv`` with resolution's merges.
+    matches: list = field(default_factory=list)
 
 
 def load_config(path: Path | str) -> list[SourceConfig]:
@@ -159,4 +164,11 @@ def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN00
         return participedia_quads(config.path, config.name, bodies=config.bodies,
                                   title=config.title or "Participedia exports", retrieved=config.retrieved,
                                   vocab=vocab)
+    if config.adapter == "assemblies":
+        from .assemblies import assemblies_quads
+
+        if config.filters:
+            raise ConfigError(f"source {config.name}: the assemblies adapter takes no filters")
+        return assemblies_quads(config.path, config.name, title=config.title or "Citizens' Assembly Register",
+                                retrieved=config.retrieved, vocab=vocab)
     raise ConfigError(f"source {config.name}: unknown adapter {config.adapter!r}")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from ..countries import Country
-from ..namespaces import DCAT, DCTERMS, DKG, PAV, PROV, RDFS, SCHEMA, entity_iri
+from ..namespaces import DCAT, DCTERMS, DKG, PAV, PROV, RDFS, SCHEMA, city_key, entity_iri, slug  # noqa: F401 - slug is re-exported
 from ..nquads import RDF_TYPE, XSD_DATE, iri, literal, quad
 
 _T = {name: iri(str(term)) for name, term in {
@@ -16,16 +13,6 @@ _T = {name: iri(str(term)) for name, term in {
 }.items()}
 _C = {name: iri(str(term)) for name, term in {
     "SourceDocument": DKG.SourceDocument, "Dataset": DCAT.Dataset, "City": SCHEMA.City}.items()}
-
-
-def slug(text: str) -> str:
-    """A record key from free text: ASCII, lower case, words joined by hyphens.
-
-    >>> slug("Aarhus C"), slug("Liège"), slug("  ")
-    ('aarhus-c', 'liege', '')
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def describe_source(add, g: str, doc: str, source: str, *, title: str, home: str, licence: str,  # noqa: ANN001
@@ -49,10 +36,9 @@ def describe_source(add, g: str, doc: str, source: str, *, title: str, home: str
 
 def city(add, g: str, doc: str, name: str, country: Country) -> str | None:  # noqa: ANN001
     """The city ``id/city/<cc>-<name>`` in ``country`` (its term), or ``None`` for an empty name."""
-    key = slug(name)
-    if not key:
+    if not slug(name):
         return None
-    c = iri(entity_iri("city", f"{country.alpha_2.lower()}-{key}"))
+    c = iri(entity_iri("city", city_key(country.alpha_2, name)))
     add(quad(c, RDF_TYPE, _C["City"], g))
     add(quad(c, _T["label"], literal(name), g))
     add(quad(c, _T["containedIn"], iri(country.iri), g))
