@@ -218,6 +218,8 @@ def _filter_arguments(p: argparse.ArgumentParser) -> None:
                    "e.g. local-government (repeatable)")
     p.add_argument("--role", action="append", default=[], help="only participations in this role or a narrower "
                    "one, e.g. coordinator (repeatable)")
+    p.add_argument("--source", dest="sources", action="append", default=[], help="only ties from this source "
+                   "graph, e.g. curated, participedia, assemblies (repeatable)")
     p.add_argument("--from", dest="start_year", type=int, help="only ties active in or after this year")
     p.add_argument("--to", dest="end_year", type=int, help="only ties active in or before this year")
 
@@ -227,7 +229,7 @@ def _tie_filter(args: argparse.Namespace):  # noqa: ANN202 - a graph.network.sel
 
     return TieFilter(programmes=tuple(args.programme), methods=tuple(args.method), countries=tuple(args.country),
                      orgtypes=tuple(args.orgtype), roles=tuple(args.role), start_year=args.start_year,
-                     end_year=args.end_year)
+                     end_year=args.end_year, sources=tuple(args.sources))
 
 
 def _problems_report(problems, fmt: str) -> str:  # noqa: ANN001

@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED_RECORDS = ROOT / "data" / "records"
 LIBRARY_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "library"
+#: Frozen records (the curated set before issue 15) that the network and map tests count on.
+NETWORK_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "network"
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +30,9 @@ def seed_store(seed_build):
     return open_store(seed_build.layout.root)
 
 
-def library_records(target: Path) -> Path:
-    """The seed records plus the library's invented rows (tests/fixtures/library/records/)."""
-    shutil.copytree(SEED_RECORDS, target)
+def library_records(target: Path, base: Path = SEED_RECORDS) -> Path:
+    """The seed records (or ``base``) plus the library's invented rows (tests/fixtures/library/records/)."""
+    shutil.copytree(base, target)
     for extra in sorted((LIBRARY_FIXTURE / "records").glob("*.csv")):
         rows = extra.read_text(encoding="utf-8").splitlines(keepends=True)[1:]  # without the header
         with (target / extra.name).open("a", encoding="utf-8") as f:
@@ -47,6 +49,21 @@ def library_build(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("library-build")
     result = build(library_records(base / "records"), base / "build", sources=LIBRARY_FIXTURE / "sources.toml")
+    analyse(base / "build", out=base / "analysis", write_back=True)
+    return result
+
+
+@pytest.fixture(scope="session")
+def network_build(tmp_path_factory):
+    """The frozen records of tests/fixtures/network, the library's rows and the CORDIS and Participedia
+    fixtures, built once with the collaboration analysis loaded: the graph the network and map tests
+    computed their expected values on by hand."""
+    from graph.build import build
+    from graph.network.analyse import analyse
+
+    base = tmp_path_factory.mktemp("network-build")
+    result = build(library_records(base / "records", NETWORK_FIXTURE / "records"), base / "build",
+                   sources=NETWORK_FIXTURE / "sources.toml")
     analyse(base / "build", out=base / "analysis", write_back=True)
     return result
 

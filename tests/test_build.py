@@ -27,8 +27,21 @@ def test_ec_net_dates_programme_and_results(seed_store):
     rows = ask(seed_store, """
         SELECT ?start ?end ?programme ?strand WHERE {
           project:ec-net schema:startDate ?start ; schema:endDate ?end ;
-                         schema:funder/rdfs:label ?programme ; dcterms:isPartOf/rdfs:label ?strand }""")
-    assert rows == [("2020-11-02", "2022-11-01", "Europe for Citizens", "Europe for Citizens: Networks of Towns")]
+                         schema:funder/rdfs:label ?programme ; dcterms:isPartOf/rdfs:label ?strand } ORDER BY ?strand""")
+    assert rows == [("2020-11-02", "2022-11-01", "Europe for Citizens", "Europe for Citizens: Networks of Towns"),
+                    ("2020-11-02", "2022-11-01", "Europe for Citizens", "Europe for Citizens: Networks of Towns 2020, round 1")]
+    # Its lead applicant and its partners, each with the page that says so.
+    partners = ask(seed_store, """
+        SELECT ?name ?country ?role ?url WHERE { ?m org:organization project:ec-net ; org:member ?o ;
+          org:role/skos:notation ?role ; dcterms:source/schema:url ?url .
+          ?o rdfs:label ?name ; dkg:country/skos:notation ?country } ORDER BY ?role ?name ?url""")
+    assert [(name, country, role) for name, country, role, _ in partners] == [
+        ("Fattoria Pugliese Diffusa", "IT", "coordinator"), ("Fattoria Pugliese Diffusa", "IT", "coordinator"),
+        ("Check-IN – Cooperação e Desenvolvimento", "PT", "partner"), ("LAG Središnja Istra", "HR", "partner"),
+        ("Razvojno informacijski center Slovenska Bistrica", "SI", "partner")]
+    assert all(url.startswith("https://") for *_, url in partners)
+    assert ask(seed_store, """SELECT ?city WHERE { event:ec-net-poznan-2022 dcterms:isPartOf project:ec-net ;
+        schema:location/rdfs:label ?city }""") == [("Poznań",)]
     outputs = ask(seed_store, """
         SELECT ?name ?type WHERE { ?o prov:wasGeneratedBy project:ec-net ; a dkg:Output ;
           rdfs:label ?name ; dcterms:type/skos:prefLabel ?type } ORDER BY ?name""")
@@ -62,11 +75,18 @@ def test_democracy_lab_city_dates_organisers_programme(seed_store):
           ?c rdfs:label ?city ; dkg:country/skos:notation ?country .
           ?p rdfs:label ?programme } ORDER BY ?programme""")
     assert rows == [("Barcelona", "ES", "2024-09-17", "2024-09-19", "Democracy Lab"),
-                    ("Barcelona", "ES", "2024-09-17", "2024-09-19", "European Capital of Democracy")]
+                    ("Barcelona", "ES", "2024-09-17", "2024-09-19", "European Capital of Democracy 2023/24")]
     organisers = ask(seed_store, """
         SELECT ?name ?role WHERE { ?m a org:Membership ; org:organization event:democracy-lab-barcelona-2024 ;
-          org:member/rdfs:label ?name ; org:role/skos:notation ?role } ORDER BY ?name""")
-    assert organisers == [("Barcelona City Council", "host"), ("Eurocities", "organiser")]
+          org:member/rdfs:label ?name ; org:role/skos:notation ?role } ORDER BY ?role ?name""")
+    assert organisers == [("Barcelona City Council", "host"), ("Eurocities", "organiser"),
+                          ("Cascais", "participant-city"), ("Istanbul", "participant-city"),
+                          ("Rotterdam", "participant-city"), ("Sofia", "participant-city"),
+                          ("Vilnius", "participant-city")]
+    # Each challenge city brought a challenge (our own short label of it).
+    challenges = ask(seed_store, """SELECT ?city ?challenge WHERE { ?m org:organization event:democracy-lab-barcelona-2024 ;
+        org:member ?c ; dkg:contribution ?challenge . ?c a schema:City ; rdfs:label ?city } ORDER BY ?city""")
+    assert [city for city, _ in challenges] == ["Cascais", "Istanbul", "Rotterdam", "Sofia", "Vilnius"]
     shortcut = {r[0] for r in ask(seed_store, "SELECT ?o WHERE { event:democracy-lab-barcelona-2024 schema:organizer ?o }")}
     assert shortcut == {"https://w3id.org/democracy-kg/id/organisation/eurocities",
                         "https://w3id.org/democracy-kg/id/organisation/barcelona-city-council"}
@@ -89,8 +109,16 @@ def test_nets4dem_lead_funder_reach_with_sources(seed_store):
     lead = ask(seed_store, "SELECT ?n WHERE { project:nets4dem-project dkg:coordinatedBy/rdfs:label ?n }")
     assert lead == [("Democracy Reporting International",)]
     qualified = ask(seed_store, """SELECT ?start ?source WHERE { ?m org:member organisation:democracy-reporting-international ;
-        org:organization project:nets4dem-project ; org:role role:coordinator ; schema:startDate ?start ; dcterms:source ?source }""")
-    assert qualified == [("2023-06", SOURCE + "nets4dem-about")]
+        org:organization project:nets4dem-project ; org:role role:coordinator ; schema:startDate ?start ; dcterms:source ?source }
+        ORDER BY ?source""")
+    assert qualified == [("2023-06", SOURCE + "ifdt-nets4dem"), ("2023-06", SOURCE + "nets4dem-about")]
+    # The consortium: the lead and ten partners, each a founding member of the network with its country.
+    founders = ask(seed_store, """SELECT ?country WHERE { ?m org:organization organisation:nets4dem ;
+        org:role role:founding-member ; org:member/dkg:country/skos:notation ?country }""")
+    assert sorted(c for c, in founders) == ["BE", "BE", "BE", "BE", "DE", "ES", "FI", "FR", "PT", "RS", "US"]
+    partners = ask(seed_store, """SELECT ?o WHERE { ?m org:organization project:nets4dem-project ; org:role role:partner ;
+        org:member ?o ; dcterms:source source:ifdt-nets4dem }""")
+    assert len(partners) == 10
     funder = ask(seed_store, "SELECT ?n ?cordis WHERE { project:nets4dem-project schema:funder/rdfs:label ?n ; dkg:cordisProjectId ?cordis }")
     assert funder == [("Horizon Europe", "101112280")]
     reach = dict(ask(seed_store, """SELECT ?kind ?v WHERE { ?c dkg:claimAbout organisation:nets4dem ;
@@ -108,7 +136,7 @@ def test_disagreeing_sources_are_both_kept(records, tmp_path):
     store = open_store(build(records, tmp_path / "b").layout.root)
     rows = ask(store, """SELECT ?value ?url WHERE { ?c dkg:claimAbout organisation:nets4dem ; dkg:quantityKind quantity:cities ;
         schema:value ?value ; dcterms:source ?s . OPTIONAL { ?s schema:url ?url } } ORDER BY ?value""")
-    assert rows == [("200", None), ("250", "https://example.org/nets4dem")]
+    assert rows == [("200", "https://nets4dem.eu/"), ("250", "https://example.org/nets4dem")]
 
 
 def test_every_entity_has_a_source_and_a_graph(seed_store):
@@ -169,13 +197,15 @@ def test_shacl_failure_stops_the_build(tmp_path, monkeypatch):
 def test_bad_records_stop_the_build_and_keep_previous(records, tmp_path):
     first = build(records, tmp_path)
     current = os.readlink(first.layout.current)
+    cities = ask(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:City }")
     with (records / "cities.csv").open("a", encoding="utf-8") as f:
-        f.write("atlantis,Atlantis,XX,,eurocities-nets4dem-webinar,\n")
+        f.write("xx-atlantis,Atlantis,XX,,eurocities-nets4dem-webinar,\n")
     with pytest.raises(RecordError) as err:
         build(records, tmp_path)
     assert err.value.problems[0].value == "XX"
     assert os.readlink(first.layout.current) == current
-    assert ask(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:City }") == [("1",)]
+    assert ask(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s a schema:City }") == cities
+    assert int(cities[0][0]) > 40
 
 
 # --- determinism and atomicity -------------------------------------------------------------

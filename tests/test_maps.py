@@ -127,8 +127,8 @@ def test_hostile_names_render_as_text_and_never_run(browser, tmp_path):
     assert seen["requests"] == [path.as_uri()]  # the page itself, nothing else
 
 
-def test_map_from_the_graph_renders_finds_and_filters(browser, library_build, tmp_path):
-    path, g = make_map(library_build.layout.root, tmp_path / "collaboration.html", color_by="country")
+def test_map_from_the_graph_renders_finds_and_filters(browser, network_build, tmp_path):
+    path, g = make_map(network_build.layout.root, tmp_path / "collaboration.html", color_by="country")
     seen = open_map(browser, path)
     page = seen["page"]
     assert page.evaluate("[dkgMap.nodes.length, dkgMap.edges.length]") == [g.number_of_nodes(), g.number_of_edges()]
@@ -149,14 +149,14 @@ def test_map_from_the_graph_renders_finds_and_filters(browser, library_build, tm
     assert seen["errors"] == [] and seen["requests"] == [path.as_uri()]
 
 
-def test_cli_map_and_ego(library_build, tmp_path, capsys):
+def test_cli_map_and_ego(network_build, tmp_path, capsys):
     from graph.cli import main
 
     out = tmp_path / "ego.html"
-    assert main(["map", "--store", str(library_build.layout.root), "--ego", "organisation/pic-900000002",
+    assert main(["map", "--store", str(network_build.layout.root), "--ego", "organisation/pic-900000002",
                  "--out", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out and out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert main(["map", "--store", str(library_build.layout.root), "--ego", "EUROCITIES", "--out", str(out)]) == 2
+    assert main(["map", "--store", str(network_build.layout.root), "--ego", "EUROCITIES", "--out", str(out)]) == 2
     assert "names 2 nodes" in capsys.readouterr().err
 
 
@@ -174,8 +174,8 @@ def test_figures_follow_the_map_and_repeat_byte_for_byte(tmp_path):
     assert first[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_large_networks_are_drawn_as_their_largest_nodes(library_build, tmp_path):
-    path, g = make_map(library_build.layout.root, tmp_path / "top.html", max_nodes=3, size_by="betweenness")
+def test_large_networks_are_drawn_as_their_largest_nodes(network_build, tmp_path):
+    path, g = make_map(network_build.layout.root, tmp_path / "top.html", max_nodes=3, size_by="betweenness")
     assert g.number_of_nodes() == 3
     assert f"{ID}organisation/pic-900000002" in g  # EUROCITIES, the largest betweenness
     assert "the 3 largest of 14 nodes by betweenness" in path.read_text(encoding="utf-8")

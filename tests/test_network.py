@@ -1,8 +1,8 @@
 """Network projections and metrics: hand-computed values on the fixtures, NetworkX as reference,
 published values of classic networks, exports read back by independent readers, the analysis graph.
 
-The library build (conftest ``library_build``: seed records, invented rows, CORDIS and
-Participedia fixtures) has these collaborations among projects and networks (by hand, from
+The network build (conftest ``network_build``: the frozen records of tests/fixtures/network, invented
+rows, CORDIS and Participedia fixtures) has these collaborations among projects and networks (by hand, from
 tests/fixtures): nets4dem-project {DRI, Eurocities}; network fixture-city-network {Fixture Town A,
 Fixture University}; CORDIS 101112280 {pic-1, pic-2, pic-3}; 101900001 {pic-2, pic-4};
 rcn-210001 {pic-2, pic-10, pic-11}; rcn-210002 {pic-10, pic-12}; and single-member ones (ec-net,
@@ -48,8 +48,8 @@ def pic(n: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def tables(library_build) -> KnowledgeTables:
-    return extract(library_build.layout.root)
+def tables(network_build) -> KnowledgeTables:
+    return extract(network_build.layout.root)
 
 
 @pytest.fixture(scope="module")
@@ -299,9 +299,9 @@ def test_communities_are_seeded_and_numbered_stably():
 # --- outputs -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def analysed(library_build, tmp_path_factory):
+def analysed(network_build, tmp_path_factory):
     out = tmp_path_factory.mktemp("analysis")
-    return analyse(library_build.layout.root, out=out), out
+    return analyse(network_build.layout.root, out=out), out
 
 
 def test_analyse_writes_tables_graphs_and_rdf(analysed):
@@ -357,9 +357,9 @@ def test_exports_leave_the_callers_graph_alone(tmp_path):
     assert "note" not in nx.read_graphml(tmp_path / "graph.graphml").edges["a", "b"]  # None is left out
 
 
-def test_same_input_same_files_byte_for_byte(library_build, tmp_path, monkeypatch):
+def test_same_input_same_files_byte_for_byte(network_build, tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    tables = extract(library_build.layout.root)
+    tables = extract(network_build.layout.root)
     first = analyse(tables=tables, out=tmp_path / "a")
     second = analyse(tables=tables, out=tmp_path / "b")
     assert first.run == second.run
@@ -371,11 +371,11 @@ def test_same_input_same_files_byte_for_byte(library_build, tmp_path, monkeypatc
 
 # --- the analysis graph --------------------------------------------------------------------------
 
-def test_analysis_graph_is_loaded_replaced_and_queryable(library_build, tmp_path):
+def test_analysis_graph_is_loaded_replaced_and_queryable(network_build, tmp_path):
     from graph.query import select
 
     root = tmp_path / "build"
-    shutil.copytree(library_build.layout.root, root, symlinks=True)
+    shutil.copytree(network_build.layout.root, root, symlinks=True)
     first = analyse(root, out=tmp_path / "out", metrics=["degree", "betweenness"], write_back=True)
     assert first.analysis_triples and first.analysis_triples > 14 * 4
     again = analyse(root, out=tmp_path / "out", metrics=["degree", "betweenness"], write_back=True)
@@ -388,11 +388,11 @@ def test_analysis_graph_is_loaded_replaced_and_queryable(library_build, tmp_path
     assert positions["n"].iloc[0] == 14
 
 
-def test_failed_load_leaves_the_previous_analysis(library_build, tmp_path):
+def test_failed_load_leaves_the_previous_analysis(network_build, tmp_path):
     import pyoxigraph as ox
 
     root = tmp_path / "build"
-    shutil.copytree(library_build.layout.root, root, symlinks=True)
+    shutil.copytree(network_build.layout.root, root, symlinks=True)
     result = analyse(root, metrics=["degree"], out=tmp_path / "out", write_back=True)
     store_dir = root / "store"
     graph = ox.NamedNode(ANALYSIS_GRAPH + result.run)
@@ -420,11 +420,11 @@ def test_analysis_quads_record_algorithms_and_skip_undefined_values():
 
 # --- command line -------------------------------------------------------------------------------
 
-def test_cli_analyse(library_build, tmp_path, capsys):
+def test_cli_analyse(network_build, tmp_path, capsys):
     from graph.cli import main
 
     root = tmp_path / "build"
-    shutil.copytree(library_build.layout.root, root, symlinks=True)
+    shutil.copytree(network_build.layout.root, root, symlinks=True)
     code = main(["analyse", "--store", str(root), "--out", str(tmp_path / "out"), "--metrics", "degree,communities",
                  "--from", "2019", "--to", "2019", "--write-back"])
     out = capsys.readouterr().out

@@ -82,9 +82,19 @@ def test_names_within_one_source_never_merge():
     assert clusters(resolve(lines, ORDER)) == {}
 
 
-def test_no_country_no_name_merge_but_identifiers_still_merge():
-    lines = org("a", "curated", "Example Network") + org("participedia-9", "participedia", "Example Network", "BEL")
+def test_without_a_country_only_an_exact_unambiguous_name_merges():
+    # Exactly the same (normalised) name in another source, borne by one organisation: one body.
+    lines = org("a", "curated", "The Example Network") + org("participedia-9", "participedia", "Example Network", "BEL")
+    r = resolve(lines, ORDER)
+    assert clusters(r) == {"a": {"participedia-9"}} and r.counts["merged by name without country"] == 1
+    # A near name is not enough without a country to compare...
+    lines = org("a", "curated", "Example Networks") + org("participedia-9", "participedia", "Example Network", "BEL")
     assert clusters(resolve(lines, ORDER)) == {}
+    # ...nor an exact name that two different organisations (two countries) bear.
+    lines = org("a", "curated", "Example Network") + org("participedia-9", "participedia", "Example Network", "BEL") + \
+        org("participedia-10", "participedia", "Example Network", "NLD")
+    assert clusters(resolve(lines, ORDER)) == {}
+    # Identifiers still merge whatever the names.
     lines = org("a", "curated", "Example Network", wikidata="Q1") + org("b", "participedia", "Other name", wikidata="Q1")
     assert clusters(resolve(lines, ORDER)) == {"a": {"b"}}
 
@@ -158,7 +168,10 @@ def test_resolution_in_the_build_joins_three_sources(tmp_path):
     with (result.layout.current / "matches.csv").open(encoding="utf-8") as f:
         report = list(csv.DictReader(f))
     rules = {r["member"].removeprefix(ID): r["rule"] for r in report}
-    assert rules == {"pic-900000002": "curator", "participedia-901": "name"}
+    # Besides Eurocities: The Democratic Society by its Participedia id (6302 in the curated record),
+    # Democracy Reporting International by its web domain (the CORDIS fixture's organisation URL).
+    assert rules == {"pic-900000002": "curator", "participedia-901": "name", "participedia-6302": "Participedia id",
+                     "pic-900000001": "web domain"}
     assert result.resolution["clusters"] >= 1
 
 

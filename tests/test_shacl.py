@@ -42,7 +42,7 @@ CASES = {
         f"<{ID}x/Town> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <{SCHEMA}City>",
         f"<{ID}city/nowhere> {RDF_TYPE} <{ID}x/Town>"],
     "value count above maximum on a city (two countries)": [
-        f"<{ID}city/barcelona> <{SCHEMA}containedInPlace> <http://publications.europa.eu/resource/authority/country/FRA>"],
+        f"<{ID}city/es-barcelona> <{SCHEMA}containedInPlace> <http://publications.europa.eu/resource/authority/country/FRA>"],
 }
 
 

@@ -150,6 +150,10 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
         node = {"id": i, "name": name, "label": name if i in labelled else "", "x": x, "y": y, "size": sizes[i],
                 "color": colours.get(groups[i], OTHER), "group": groups[i] if groups[i] in colours else "other",
                 "facts": facts}
+        if data[n].get("pic_only") is True:
+            # Known only by its EU participant code: drawn as a hollow, dashed square and said so.
+            node["picOnly"] = True
+            facts.insert(1, ["name", "not given by any source (known only by its PIC)"])
         if str(n).startswith(("http://", "https://")):
             node["href"] = str(n)
         links = [[str(text), str(url)] for text, url in data[n].get("links", ())
@@ -164,6 +168,9 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     physics = len(nodes) <= PHYSICS_LIMIT if physics is None else physics
     notes = [f"{len(nodes)} nodes, {len(out_edges)} ties; colour: {color_by}; size: {size_by or 'degree'}",
              f"layout seed {seed}; physics {'on' if physics else 'off'}"]
+    pic_only = sum(1 for node in out_nodes if node.get("picOnly"))
+    if pic_only:
+        notes.append(f"hollow dashed squares: {pic_only} organisations known only by their PIC, which no source names")
     return MapSpec(title, subtitle, out_nodes, out_edges, legend, color_by, size_by, physics, g.is_directed(), notes)
 
 
@@ -291,7 +298,10 @@ _SCRIPT = """
   }
   const nodes = new vis.DataSet(data.nodes.map((n) => ({
     id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, group: undefined,
-    color: {background: n.color, border: n.color}, title: tooltip(n), legendGroup: n.group, name: n.name})));
+    color: n.picOnly ? {background: "#ffffff", border: n.color} : {background: n.color, border: n.color},
+    shape: n.picOnly ? "square" : "dot", borderWidth: n.picOnly ? 2 : 1,
+    shapeProperties: n.picOnly ? {borderDashes: [3, 3]} : {},
+    title: tooltip(n), legendGroup: n.group, name: n.name})));
   const edges = new vis.DataSet(data.edges.map((e, i) => ({id: i, from: e.from, to: e.to, width: e.width})));
   const hidden = new Set();
   const view = new vis.DataView(nodes, {filter: (n) => !hidden.has(n.legendGroup)});

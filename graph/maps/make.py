@@ -137,7 +137,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         subtitle += f" · the {max_nodes:,} largest of {total:,} nodes by {size_by}"
     spec = network_map(g, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
                        top_labels=top_labels, seed=seed,
-                       weight="shared" if projection in ("collaboration", "country") else None)
+                       weight="shared" if projection in ("collaboration", "actors", "country") else None)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_html(spec), encoding="utf-8")

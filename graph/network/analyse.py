@@ -7,6 +7,9 @@ the tables, the graph files and the ``analysis`` named graph. Every step is time
 (``Analysis.timings``), which is what ``benchmarks/bench_network.py`` reports.
 
 Projections (:data:`PROJECTIONS`): ``collaboration`` (organisation–organisation ties),
+``actors`` (the democratic-innovation actors, organisations and cities, tied by the networks,
+programmes, events and cases they share: every source's, but of projects only the curated ones,
+so that CORDIS's research projects stay the collaboration projection's),
 ``participation`` (organisation–project/network bipartite), ``membership`` (member → network,
 analysed undirected, plus indirect reach), ``country`` (country–country aggregate of the
 collaboration ties), ``city-network`` (cities–networks) and ``case-method`` (cases, methods,
@@ -42,6 +45,8 @@ from .select import Selection, TieFilter, select_ties
 __all__ = ["analyse", "project", "Analysis", "PROJECTIONS", "METRICS", "DEFAULT_METRICS"]
 
 DEFAULT_METRICS = METRICS
+#: What ties the actors projection counts unless a filter says otherwise.
+ACTOR_KINDS = ("network", "programme", "event", "case", "project")
 
 
 @dataclass
@@ -77,6 +82,18 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
     if projection in ("membership", "city-network"):
         flt = TieFilter(**{**flt.as_dict(), "kinds": ("network",)}) if flt.kinds == TieFilter().kinds else flt
         flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+    if projection == "actors":
+        if flt.kinds == TieFilter().kinds:
+            flt = TieFilter(**{**flt.as_dict(), "kinds": ACTOR_KINDS})
+        flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+        selection = select_ties(tables, flt)
+        ties = selection.ties
+        research = (ties["target_kind"] == "project") & (ties["source"] != "curated")
+        selection.removed["research projects"] = int(research.sum())
+        selection = Selection(ties.loc[~research].reset_index(drop=True), selection.removed)
+        g = collaboration.collaboration_graph(tables, flt, selection=selection)
+        g.graph["projection"] = "actors"
+        return g, selection
     selection = select_ties(tables, flt)
     if projection == "collaboration":
         return collaboration.collaboration_graph(tables, flt, selection=selection), selection
@@ -85,7 +102,7 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
     if projection == "participation":
         return bipartite.participation_graph(selection.ties, tables.entities), selection
     if projection == "membership":
-        return membership.membership_graph(selection.ties, tables.entities), selection
+        return membership.membership_graph(selection.ties, tables.entities, kinds=flt.kinds), selection
     return aggregate.city_network_graph(tables, selection.ties), selection
 
 
@@ -103,7 +120,7 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
     weight = _weight(g)
 
     def group_attribute() -> str:
-        return "country" if projection in ("collaboration", "participation", "membership") else "kind"
+        return "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
 
     def brokerage_tables() -> list[MetricTable]:
         from . import brokerage
@@ -122,6 +139,8 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
         return out
 
     def dynamics(name: str) -> list[MetricTable]:
+        # Not for actors: the dynamics re-select ties from the filter, which alone cannot leave out
+        # the research projects that projection drops.
         if selection is None or projection not in ("collaboration", "participation"):
             return []
         if name == "temporal":

@@ -36,14 +36,27 @@ _ATTRIBUTES = ("label", "kind", "country", "orgtype")
 
 
 def node_attributes(entities: pd.DataFrame | None, nodes: pd.Index, default_kind: str) -> list[tuple[str, dict]]:
-    """``(node, attributes)`` pairs for ``nodes`` from the entity table, missing values left out."""
+    """``(node, attributes)`` pairs for ``nodes`` from the entity table, missing values left out.
+
+    Organisations (and networks) also get ``pic_only``, True when no source gives their name.
+    """
     frame = (entities.reindex(nodes, columns=list(_ATTRIBUTES)) if entities is not None
              else pd.DataFrame(index=nodes, columns=list(_ATTRIBUTES)))
     frame["kind"] = frame["kind"].fillna(default_kind)
     frame["label"] = frame["label"].fillna(pd.Series(nodes.map(_fallback_label), index=nodes))
     columns = {c: frame[c].tolist() for c in _ATTRIBUTES}
-    return [(n, {c: columns[c][i] for c in _ATTRIBUTES if isinstance(columns[c][i], str)})
-            for i, n in enumerate(nodes.tolist())]
+    # Organisations carry pic_only: True when no source names them (their label is "PIC <number>").
+    if entities is not None and "pic_only" in entities.columns:
+        flags = entities["pic_only"].reindex(nodes).tolist()
+    else:
+        flags = [None] * len(nodes)
+    out = []
+    for i, n in enumerate(nodes.tolist()):
+        attributes = {c: columns[c][i] for c in _ATTRIBUTES if isinstance(columns[c][i], str)}
+        if attributes["kind"] in ("organisation", "network") and flags[i] is not None and flags[i] == flags[i]:
+            attributes["pic_only"] = bool(flags[i])
+        out.append((n, attributes))
+    return out
 
 
 def _fallback_label(iri: str) -> str:

@@ -53,7 +53,7 @@ def _labelled(frame: pd.DataFrame, g: nx.Graph) -> pd.DataFrame:
 
 def node_table(g: nx.Graph, tables: Iterable[MetricTable]) -> pd.DataFrame:
     """Every node with its label, kind, country, type and every node-level metric, sorted by node."""
-    attributes = ["label", "kind", "country", "orgtype", "collaborations"]
+    attributes = ["label", "kind", "country", "orgtype", "pic_only", "collaborations"]
     base = pd.DataFrame([[g.nodes[n].get(a) for a in attributes] for n in g], columns=attributes,
                         index=pd.Index(list(g), name="node"))
     base = base.dropna(axis=1, how="all")

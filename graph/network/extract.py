@@ -15,14 +15,17 @@ The tables (all IRIs in full):
 
 ``ties``
     one row per qualified participation or membership (``org:Membership``): ``membership``,
-    ``organisation`` (canonical), ``target`` (a project, network, event, programme or case),
-    ``target_kind``, ``role`` (the role concept's key, e.g. ``coordinator``), ``start`` and ``end``
-    (the membership's own dates, else the target's; lexical forms, any precision).
+    ``organisation`` (canonical; a city where a city takes part as itself), ``target`` (a project,
+    network, event, programme or case), ``target_kind``, ``role`` (the role concept's key, e.g.
+    ``coordinator``), ``start`` and ``end`` (the membership's own dates, else the target's; lexical
+    forms, any precision), ``source`` (the name of the source graph the membership comes from:
+    ``curated``, ``cordis-h2020-society``, ...; found through its source document).
 ``entities``
     one row per entity, indexed by IRI: ``label``, ``kind`` (organisation, network, project, event,
-    programme, case, concept), ``country`` (ISO 3166 alpha-2 code),
+    programme, case, city, concept), ``country`` (ISO 3166 alpha-2 code),
     ``orgtype`` (organisation-type key), ``city`` (IRI), ``url`` (web page: an organisation's site,
-    a source document's address).
+    a source document's address), ``pic_only`` (an organisation no source names: its label is
+    ``PIC <number>``).
 ``links``
     ``child``, ``relation``, ``parent``: hierarchy and classification links (``schema:funder``,
     ``dcterms:isPartOf``, ``skos:broader``, ``skos:exactMatch``, ``schema:superEvent``,
@@ -55,11 +58,14 @@ from ..remote import SparqlEndpoint
 
 __all__ = ["KnowledgeTables", "extract", "key", "KINDS"]
 
-#: Entity kinds, from the most specific class (a case is not also a project, and so on).
+#: Entity kinds, from the most specific class (a case is not also a project, and so on). Cities
+#: take part in programmes and awards as themselves (the European Capital of Democracy, a lab).
 KINDS: dict[str, str] = {
     "dkg:Case": "case", "schema:Project": "project", "schema:Event": "event",
-    "dkg:Programme": "programme", "org:Organization": "organisation",
+    "dkg:Programme": "programme", "org:Organization": "organisation", "schema:City": "city",
 }
+#: A label that says an organisation is known only by its EU Participant Identification Code.
+PIC_ONLY = r"^PIC \d{9}$"
 
 _SCANS = {
     # Split in two so that the two threads get about the same work.
@@ -69,7 +75,7 @@ _SCANS = {
     "attributes": "SELECT ?s ?p ?o WHERE { VALUES ?p { rdfs:label skos:prefLabel dkg:country org:classification "
                   "schema:location schema:url dkg:canonical } ?s ?p ?o }",
     "links": "SELECT ?s ?p ?o WHERE { VALUES ?p { schema:funder dcterms:isPartOf skos:broader skos:exactMatch "
-             "schema:superEvent dkg:usesMethod dcterms:source } ?s ?p ?o }",
+             "schema:superEvent dkg:usesMethod dcterms:source prov:wasDerivedFrom } ?s ?p ?o }",
 }
 _EXPAND = {f"{p}:{local}": PREFIXES[p] + local for p, local in
            (("org", "member"), ("org", "organization"), ("org", "role"), ("org", "classification"),
@@ -77,7 +83,7 @@ _EXPAND = {f"{p}:{local}": PREFIXES[p] + local for p, local in
             ("schema", "superEvent"), ("schema", "url"), ("dcterms", "source"), ("rdfs", "label"),
             ("skos", "prefLabel"), ("skos", "broader"),
             ("skos", "exactMatch"), ("dkg", "country"), ("dkg", "canonical"), ("dkg", "usesMethod"),
-            ("dcterms", "isPartOf"))}
+            ("dcterms", "isPartOf"), ("prov", "wasDerivedFrom"))}
 _SHORT = {v: k for k, v in _EXPAND.items()}
 
 
@@ -167,6 +173,11 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
     entities["orgtype"] = wide.get("org:classification", pd.Series(dtype=str)).map(key, na_action="ignore")
     entities["city"] = wide.get("schema:location", pd.Series(dtype=str))
     entities["url"] = wide.get("schema:url", pd.Series(dtype=str))
+    # All labels of an organisation are PIC placeholders: no source gives its name.
+    labels = attributes.loc[attributes["p"] == _EXPAND["rdfs:label"]]
+    placeholder = labels["o"].str.match(PIC_ONLY)
+    named = set(labels.loc[~placeholder, "s"])
+    entities["pic_only"] = entities.index.isin(set(labels.loc[placeholder, "s"]) - named)
 
     # Ties: the two ends and the qualifiers of each membership.
     ends = _wide(frames["ends"])
@@ -187,6 +198,15 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
         ties["target"] = canon(ties["target"])
     else:
         ties = pd.DataFrame(columns=["membership", "organisation", "target", "role", "start", "end"])
+    # The source graph of each membership, through its source document (a graph is derived from
+    # its documents: graph/curated from the curated pages, graph/<name> from source/<name>).
+    links = frames["links"]
+    derived = links.loc[links["p"] == _EXPAND["prov:wasDerivedFrom"]]
+    graph_of_doc = pd.Series(derived["s"].map(key).to_numpy(), index=derived["o"].to_numpy())
+    graph_of_doc = graph_of_doc[~graph_of_doc.index.duplicated(keep="first")]
+    sources = links.loc[(links["p"] == _EXPAND["dcterms:source"]) & links["s"].isin(set(ties["membership"]))]
+    graph_of_membership = sources.assign(g=sources["o"].map(graph_of_doc)).dropna(subset=["g"]).groupby("s")["g"].min()
+    ties["source"] = ties["membership"].map(graph_of_membership)
     # Organisations that others are members of are networks.
     target_kind = entities["kind"].reindex(ties["target"]).to_numpy()
     ties["target_kind"] = pd.Series(target_kind, index=ties.index).replace({"organisation": "network"}).fillna("other")
@@ -195,19 +215,22 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
 
     # One row per canonical entity: its own values first, then the cluster's.
     if not canonical.empty:
+        # A cluster is known by a PIC only when none of its members is named.
+        any_named = (~entities["pic_only"]).groupby(canon(pd.Series(entities.index, index=entities.index))).any()
         entities["_canonical"] = canon(pd.Series(entities.index, index=entities.index))
         entities["_own"] = entities.index == entities["_canonical"]
         entities = (entities.sort_values(["_canonical", "_own"], ascending=[True, False], kind="stable")
                     .groupby("_canonical", sort=True).first()
                     .drop(columns="_own"))
         entities.index.name = None
+        entities["pic_only"] = ~any_named.reindex(entities.index, fill_value=True)
     entities["kind"] = entities["kind"].fillna("concept")
     entities = entities.sort_index()
 
     links = frames["links"].rename(columns={"s": "child", "p": "relation", "o": "parent"})
     links["relation"] = links["relation"].map(_SHORT)
     links["child"] = canon(links["child"])
-    columns = ["membership", "organisation", "target", "target_kind", "role", "start", "end"]
+    columns = ["membership", "organisation", "target", "target_kind", "role", "start", "end", "source"]
     ties = ties[columns].sort_values(columns, na_position="last", ignore_index=True)
     ties.columns.name = None
     return KnowledgeTables(ties=ties, entities=entities,

@@ -27,13 +27,17 @@ from .result import MetricTable
 __all__ = ["membership_graph", "indirect_reach"]
 
 
-def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None) -> nx.DiGraph:
-    """Directed member → network graph from selected ties (rows whose ``target_kind`` is ``network``).
+def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None,
+                     kinds: tuple[str, ...] = ("network",)) -> nx.DiGraph:
+    """Directed member → network graph from the ties whose ``target_kind`` is one of ``kinds``.
 
-    Edges carry ``roles``, ``participations`` and, where dated, ``first_year``/``last_year``, as in
+    By default the memberships of networks; with more kinds (programmes, events, projects, as
+    the published "Networks of networks" map asks through its filter) the whole network of
+    networks, members and participants pointing to what they belong to. Edges carry ``roles``,
+    ``participations`` and, where dated, ``first_year``/``last_year``, as in
     :func:`graph.network.bipartite.participation_graph`.
     """
-    memberships = ties.loc[ties["target_kind"] == "network"]
+    memberships = ties.loc[ties["target_kind"].isin(kinds)]
     undirected = participation_graph(memberships, entities)
     g = nx.DiGraph(projection="membership")
     nodes = pd.Index(sorted(undirected))

@@ -8,6 +8,7 @@ what each filter removed (so a report can say why a network is small). Values ma
 ``skos:exactMatch`` so that a Participedia method counts as ours). Countries are ISO codes or
 English names.
 
+``sources`` keeps the ties of some source graphs only (``curated``, ``participedia``, ...).
 Time windows keep a tie whose years overlap ``[start_year, end_year]``; a tie without any date
 cannot be placed in time and is left out (counted under ``years``). Missing end dates are taken as
 "still running".
@@ -62,6 +63,7 @@ class TieFilter:
     roles: tuple[str, ...] = ()
     start_year: int | None = None
     end_year: int | None = None
+    sources: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """The filter as ``name=value`` pairs, the default target kinds left out."""
@@ -189,6 +191,12 @@ def select_ties(tables: KnowledgeTables, tie_filter: TieFilter | None = None) ->
         roots = {_resolve(tables, v, "role") for v in flt.roles}
         wanted = {key(r) for r in narrower_or_same(tables, roots, HIERARCHIES["role"])}
         keep("roles", ties["role"].isin(wanted))
+    if flt.sources:
+        known = set(ties["source"].dropna())
+        unknown = sorted(set(flt.sources) - set(tables.ties["source"].dropna()))
+        if unknown:
+            raise FilterError(f"no source graph {', '.join(unknown)} in the graph; known: {', '.join(sorted(known))}")
+        keep("sources", ties["source"].isin(set(flt.sources)))
     if flt.start_year is not None or flt.end_year is not None:
         first, last = year_span(ties["start"], ties["end"])
         lo = -np.inf if flt.start_year is None else flt.start_year

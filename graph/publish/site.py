@@ -4,11 +4,13 @@ The site is plain files that open from ``file://`` with no network. Every page i
 module with every value escaped, and maps are :mod:`graph.maps` pages. It holds:
 
 - ``index.html``: the maps with a line on what each shows, the downloads, the licences;
-- ``maps/``: collaboration ties, the membership network of networks, the case–method network,
-  countries, and the ego network of the best-connected organisation;
+- ``maps/``: the curated network of networks first, the actors of democratic innovation, the
+  case–method network, then EU research collaboration (CORDIS) and its countries, and the ego
+  network of the best-connected actor; a map with fewer than :data:`MIN_MAP_NODES` nodes is not
+  published, and the index says so;
 - ``downloads/``: the dataset (N-Quads, TriG, Turtle per graph, JSON-LD per graph up to
-  :data:`JSONLD_LIMIT` triples), the VoID/DCAT description, the collaboration analysis (CSV
-  tables, GEXF, GraphML);
+  :data:`JSONLD_LIMIT` triples), the VoID/DCAT description, the actors and the collaboration
+  analyses (CSV tables, GEXF, GraphML);
 - ``ontology.html`` and ``vocabularies.html``, generated from ``ontology/*.ttl``
   (:mod:`graph.publish.vocabulary`);
 - ``licences.html``: each source graph's licence and the credit its licence asks for;
@@ -35,10 +37,11 @@ from ingest.namespaces import GRAPH
 from ..maps.make import make_map
 from ..network.analyse import analyse
 from ..network.extract import extract
+from ..network.select import TieFilter
 from ..query import select
 from ..store import BuildLayout, open_store, resolve_store_path
 
-__all__ = ["publish", "page", "MAPS", "JSONLD_LIMIT"]
+__all__ = ["publish", "page", "MAPS", "JSONLD_LIMIT", "MIN_MAP_NODES"]
 
 #: Graphs up to this many triples also get a JSON-LD download (JSON-LD of a million triples helps nobody).
 JSONLD_LIMIT = 200_000
@@ -51,21 +54,34 @@ class MapEntry:
     projection: str
     about: str
     color_by: str = "community"
+    tie_filter: TieFilter | None = None
 
 
+#: The site's maps, in the order the index lists them: the field first, EU research after.
 MAPS = (
-    MapEntry("collaboration.html", "Who works with whom", "collaboration",
-             "Organisations tied by the projects and networks they share; colours are communities, sizes "
-             "betweenness (how often an organisation lies between others)."),
-    MapEntry("membership.html", "Networks of networks", "membership",
-             "Members and the networks they belong to, including networks that are members of other networks.",
-             color_by="kind"),
+    MapEntry("networks-of-networks.html", "Networks of networks", "membership",
+             "The curated field: Nets4Dem and its founding members, the programmes and events they run "
+             "(Democracy Labs, the accelerator's cohorts, Rising Stars), the European Capital of Democracy "
+             "with its applicant cities, and EC-NET with its partners. Arrows point from a member or "
+             "participant to what it belongs to; colours are kinds (organisation, city, programme, event).",
+             color_by="kind",
+             tie_filter=TieFilter(kinds=("network", "programme", "event", "project"), sources=("curated",))),
+    MapEntry("actors.html", "Actors of democratic innovation", "actors",
+             "Cities and organisations tied by the networks, programmes, events and cases they share "
+             "(curated records, Participedia, the UK Citizens' Assembly Register); colours are communities, "
+             "sizes betweenness (how often an actor lies between others)."),
     MapEntry("case-method.html", "Cases, methods and organisers", "case-method",
              "Cases of democratic innovation, the methods they use and the organisations that ran them.",
              color_by="kind"),
-    MapEntry("country.html", "Countries", "country",
+    MapEntry("collaboration.html", "EU research collaboration (CORDIS)", "collaboration",
+             "Organisations tied by the EU-funded research projects (and networks) they share: mostly "
+             "universities and research institutes; colours are communities, sizes betweenness. "
+             "Hollow squares are organisations that CORDIS lists by PIC only."),
+    MapEntry("country.html", "Countries in EU research collaboration", "country",
              "Collaboration ties summed by country; sizes follow betweenness between countries.", color_by="community"),
 )
+#: A map needs at least this many nodes to say anything; smaller ones are listed, not published.
+MIN_MAP_NODES = 2
 
 _STYLE = """body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
 color: #1d2733; line-height: 1.45 } table { border-collapse: collapse } td, th { border-bottom: 1px solid #d0d7de;
@@ -177,30 +193,42 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     pages: list[Path] = []
     map_rows = []
     (staging / "maps").mkdir()
-    # One collaboration analysis serves the downloads, the collaboration map and the ego map.
-    collab = analyse(tables=tables, out=staging / "downloads" / "collaboration",
-                     metrics=["summary", "degree", "betweenness", "communities", "constraint", "brokerage"],
-                     graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
+    # One analysis per projection serves its downloads, its map and (actors) the ego map.
+    analyses = {projection: analyse(tables=tables, projection=projection, out=staging / "downloads" / projection,
+                                    metrics=["summary", "degree", "betweenness", "communities", "constraint",
+                                             "brokerage"],
+                                    graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
+                for projection in ("actors", "collaboration")}
+    skipped = []
     for entry in MAPS:
         path, g = make_map(tables=tables, out=staging / "maps" / entry.file, projection=entry.projection,
-                           color_by=entry.color_by, seed=seed, title=entry.title,
-                           analysis=collab if entry.projection == "collaboration" else None)
+                           tie_filter=entry.tie_filter, color_by=entry.color_by, seed=seed, title=entry.title,
+                           analysis=analyses.get(entry.projection) if entry.tie_filter is None else None)
+        if g.number_of_nodes() < MIN_MAP_NODES:
+            path.unlink()
+            skipped.append((entry.title, g.number_of_nodes()))
+            continue
         pages.append(path)
         map_rows.append((f"maps/{entry.file}", entry.title, entry.about, g.number_of_nodes(), g.number_of_edges()))
-    if collab.graph.number_of_nodes():
-        hub = max(collab.graph, key=lambda n: (collab.graph.degree(n), str(n)))
-        name = collab.graph.nodes[hub].get("label", hub)
-        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", ego=hub, seed=seed, analysis=collab)
+    actors = analyses["actors"]
+    if actors.graph.number_of_nodes() >= MIN_MAP_NODES:
+        hub = max(actors.graph, key=lambda n: (actors.graph.degree(n), str(n)))
+        name = actors.graph.nodes[hub].get("label", hub)
+        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", projection="actors", ego=hub, seed=seed,
+                           analysis=actors, title=f"Around {name}")
         pages.append(path)
-        map_rows.append(("maps/ego.html", f"Around {name}", "The partners of the best-connected organisation "
-                         "and the ties among them.", g.number_of_nodes(), g.number_of_edges()))
+        map_rows.append(("maps/ego.html", f"Around {name}", "The actors that share a network, programme, event "
+                         "or case with the best-connected actor, and the ties among them.",
+                         g.number_of_nodes(), g.number_of_edges()))
     store = open_store(store_dir)
     downloads = _downloads(store, layout.dumps, staging)
-    for path in sorted(collab.files):
-        rel = path.relative_to(staging).as_posix()
-        kind = {".gexf": "network for Gephi (GEXF)", ".graphml": "network (GraphML)", ".nq": "the analysis as RDF "
-                "(N-Quads)"}.get(path.suffix, "table: " + path.stem.replace("_", " "))
-        downloads.append((rel, f"collaboration analysis, {kind}", path.stat().st_size))
+    for projection, analysis in analyses.items():
+        for path in sorted(analysis.files):
+            rel = path.relative_to(staging).as_posix()
+            kind = {".gexf": "network for Gephi (GEXF)", ".graphml": "network (GraphML)", ".nq": "the analysis as RDF "
+                    "(N-Quads)"}.get(path.suffix, "table: " + path.stem.replace("_", " "))
+            what = "actors analysis" if projection == "actors" else "EU research collaboration analysis"
+            downloads.append((rel, f"{what}, {kind}", path.stat().st_size))
     licences = _licences(store)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     date = date or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)).date().isoformat()
@@ -212,7 +240,12 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
             "<th>ties</th></tr>"]
     body += [f"<tr><td>{_link(href, title)}</td><td>{_e(about)}</td><td>{n}</td><td>{m}</td></tr>"
              for href, title, about, n, m in map_rows]
-    body += ["</table>", "<h2>Downloads</h2>", "<table><tr><th>file</th><th>what</th><th>size</th></tr>"]
+    body += ["</table>"]
+    if skipped:
+        body += ["<p>Not published, because a map needs at least two nodes: "
+                 + "; ".join(f"{_e(title)} ({n} node{'s' if n != 1 else ''} in this build)" for title, n in skipped)
+                 + ".</p>"]
+    body += ["<h2>Downloads</h2>", "<table><tr><th>file</th><th>what</th><th>size</th></tr>"]
     body += [f"<tr><td>{_link(href, href.rsplit('/', 1)[-1])}</td><td>{_e(what)}</td><td>{size:,} bytes</td></tr>"
              for href, what, size in downloads]
     body += ["</table>", "<h2>Licences and citation</h2>",
