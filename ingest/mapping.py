@@ -17,8 +17,8 @@ Examples
 >>> import ingest, pathlib
 >>> records = require_records(pathlib.Path(ingest.ONTOLOGY_DIR).parent / "data" / "records")
 >>> lines = record_quads(records, load_vocabularies(), "curated")
->>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)
-1
+>>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)  # Nets4Dem, EC-NET
+2
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import pytest
 from pathlib import Path
 
 from graph.publish.site import MAPS, publish
+from ingest.namespaces import city_key
 
 from .test_maps import open_map
 
@@ -79,6 +80,7 @@ def test_cli_publish_errors_name_the_missing_build(tmp_path, capsys):
 
 
 PAYLOAD = '<img src=x onerror="window.__pwned=1;alert(1)">'
+EVIL_CITY = city_key("BE", f"City {PAYLOAD}")
 
 
 def hostile_build(tmp_path: Path) -> Path:
@@ -93,16 +95,18 @@ def hostile_build(tmp_path: Path) -> Path:
     records = tmp_path / "records"
     shutil.copytree(SEED_RECORDS, records)
     with (records / "cities.csv").open("a", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerow(["evil-city", f"City {PAYLOAD}", "BE", "", "nets4dem-about", ""])
+        csv.writer(f, lineterminator="\n").writerow([EVIL_CITY, f"City {PAYLOAD}", "BE", "", "nets4dem-about", ""])
     with (records / "organisations.csv").open("a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow(
             ["evil-org", "Org </script><script>window.__pwned=1;alert(2)</script>", "", "", "civil-society-organisation",
-             "evil-city", "BE", "", "", "", "active", "", "An invented organisation with a hostile name.", "", "",
+             EVIL_CITY, "BE", "", "", "", "", "active", "", "An invented organisation with a hostile name.", "", "",
              "nets4dem-about", ""])
     with (records / "participations.csv").open("a", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["evil-org", "nets4dem-project", "partner", "2023-06", "", "nets4dem-about", ""])
-        writer.writerow(["evil-org", "nets4dem", "member", "2023-06", "", "nets4dem-about", ""])
+        writer.writerow(["evil-org", "nets4dem-project", "partner", "2023-06", "", "", "nets4dem-about", ""])
+        writer.writerow(["evil-org", "nets4dem", "member", "2023-06", "", "", "nets4dem-about", ""])
+        writer.writerow([EVIL_CITY, "democracy-lab-bilbao-2026", "participant-city", "", "", f"A challenge {PAYLOAD}",
+                         "nets4dem-about", ""])
     participedia = tmp_path / "participedia"
     shutil.copytree(LIBRARY_FIXTURE.parent / "participedia", participedia)
     methods = participedia / "methods.csv"
@@ -120,8 +124,8 @@ def hostile_build(tmp_path: Path) -> Path:
 def test_hostile_names_from_the_records_never_run_on_the_site(tmp_path, browser):
     out = tmp_path / "site"
     publish(hostile_build(tmp_path), out)
-    for name, search in (("collaboration.html", "Org </script>"), ("membership.html", "Org </script>"),
-                         ("case-method.html", "Method <svg")):
+    for name, search in (("collaboration.html", "Org </script>"), ("networks-of-networks.html", "Org </script>"),
+                         ("actors.html", "City <img"), ("case-method.html", "Method <svg")):
         path = out / "maps" / name
         seen = open_map(browser, path)
         page = seen["page"]
@@ -137,3 +141,33 @@ def test_hostile_names_from_the_records_never_run_on_the_site(tmp_path, browser)
     assert "City <img" not in (out / "maps" / "collaboration.html").read_text(encoding="utf-8")
     for page_name in ("index.html", "licences.html"):
         assert "<script>window.__pwned" not in (out / page_name).read_text(encoding="utf-8")
+
+
+def test_the_site_leads_with_the_field_and_marks_pic_only_organisations(site, browser):
+    out, _ = site
+    index = (out / "index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<a href="maps/([^"]+)">([^<]*)</a></td><td>[^<]*</td><td>(\d+)</td>', index)
+    assert [name for name, *_ in listed[:2]] == ["networks-of-networks.html", "actors.html"]
+    nodes = {name: int(n) for name, _, n in listed}
+    assert nodes["networks-of-networks.html"] > 20 and nodes["actors.html"] > 20
+    assert dict((name, title) for name, title, _ in listed)["collaboration.html"] == "EU research collaboration (CORDIS)"
+    # CORDIS organisations without a name are drawn apart and said to be known by their PIC only
+    seen = open_map(browser, out / "maps" / "collaboration.html")
+    shapes = seen["page"].evaluate("dkgMap.nodes.get().filter((n) => n.name.startsWith('PIC ')).map((n) => n.shape)")
+    assert shapes and set(shapes) == {"square"}
+    assert "known only by their PIC" in seen["page"].text_content("#notes")
+    seen["page"].close()
+    nodes_csv = (out / "downloads" / "collaboration" / "tables" / "nodes.csv").read_text(encoding="utf-8")
+    assert nodes_csv.splitlines()[0].split(",")[:6] == ["node", "label", "kind", "country", "orgtype", "pic_only"]
+    assert any(line.split(",")[1].startswith("PIC ") and line.split(",")[5] == "True" for line in nodes_csv.splitlines())
+
+
+def test_a_fresh_clone_publishes_the_field_and_says_which_maps_it_left_out(seed_build, tmp_path):
+    # The seed build has no external sources: no cases, so no case-method map, and the index says so.
+    out = tmp_path / "site"
+    publish(seed_build.layout.root, out)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "maps" / "case-method.html").exists()
+    assert "Not published, because a map needs at least two nodes: Cases, methods and organisers (0 nodes" in index
+    counts = dict(re.findall(r'<a href="maps/([^"]+)">[^<]*</a></td><td>[^<]*</td><td>(\d+)</td>', index))
+    assert int(counts["networks-of-networks.html"]) > 40 and int(counts["actors.html"]) > 20

@@ -231,7 +231,7 @@ def test_a_build_running_meanwhile_changes_nothing_served(tmp_path, records):
         served_release = (out / "current").resolve()
         before = count(url)
         with (records / "organisations.csv").open("a", encoding="utf-8") as f:
-            f.write("fixture-late,Fixture Late Organisation,,,network,,,,,,active,,An invented network.,,,nets4dem-about,\n")
+            f.write("fixture-late,Fixture Late Organisation,,,network,,,,,,,active,,An invented network.,,,nets4dem-about,\n")
         env = dict(os.environ, DKG_TEST_PAUSE_BEFORE_SWAP="2", DKG_PROGRESS="0")
         builder = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", "--records", str(records), "--out",
                                     str(out), "--no-sources"], env=env, stdout=subprocess.DEVNULL)
