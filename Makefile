@@ -36,15 +36,18 @@ $(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json | system-deps
 	npm ci --prefix $(JS) --no-audit --no-fund --silent
 	touch $(JS_STAMP)
 
-run: $(STAMP) ## install, build the seed graph, and print where the outputs are
+run: $(STAMP) ## install, build the graph (curated field + the exports present), analyse its networks
 	$(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	@echo
 	$(BIN)/dkg stats --store $(OUT)
 	@echo
+	$(BIN)/dkg analyse --store $(OUT) --projection actors --out analysis/actors --write-back --no-progress
+	@echo
 	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back --no-progress
 	@echo
-	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name claims-about-entity"
-	@echo "Networks:  analysis/collaboration/ (tables, graph.gexf for Gephi);  $(BIN)/dkg query --name top-brokers"
+	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name members-of-network"
+	@echo "Networks:  analysis/actors/ (the field), analysis/collaboration/ (EU research); graph.gexf for Gephi"
+	@echo "           $(BIN)/dkg query --name top-brokers --param projection=actors"
 	@echo "Serve it:  make serve    (SPARQL endpoint and query editor at http://127.0.0.1:$(PORT)/)"
 
 build: run ## same as run
@@ -63,13 +66,14 @@ serve: $(STAMP) ## serve the built graph read-only at http://127.0.0.1:$(PORT)/ 
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
 	$(BIN)/dkg serve --store $(OUT) --port $(PORT)
 
-analyse: $(STAMP) ## analyse the collaboration network of the built graph into analysis/collaboration
+analyse: $(STAMP) ## analyse the actors and the collaboration networks of the built graph into analysis/
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
+	$(BIN)/dkg analyse --store $(OUT) --projection actors --out analysis/actors --write-back
 	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back
 
-map: $(STAMP) ## draw the collaboration network as an offline HTML map: maps/collaboration.html
+map: $(STAMP) ## draw the actors of democratic innovation as an offline HTML map: maps/actors.html
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
-	$(BIN)/dkg map --store $(OUT) --out maps/collaboration.html
+	$(BIN)/dkg map --store $(OUT) --projection actors --out maps/actors.html
 
 site: $(STAMP) ## publish the static site (maps, downloads, ontology pages, licences) into site/
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)

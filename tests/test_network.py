@@ -472,3 +472,60 @@ def test_graph_files_escape_hostile_names_and_read_back(tmp_path):
     answer = subprocess.run([shutil.which("node") or "node", str(JS / "read-gexf.mjs"), str(tmp_path / "graph.gexf"),
                              "https://example.org/a?x=1&y=<2>"], capture_output=True, text=True, check=True, timeout=60)
     assert json.loads(answer.stdout)["nodes"]["https://example.org/a?x=1&y=<2>"]["label"] == expected
+
+
+# --- the actors of democratic innovation (issue 15) ---------------------------------------------
+
+def test_extract_knows_each_membership_s_source_graph(tables):
+    assert tables.ties["source"].value_counts().to_dict() == {
+        "curated": 10, "cordis-horizon-europe": 6, "cordis-h2020": 6, "participedia": 3}
+
+
+def test_actors_projection_leaves_research_projects_to_the_collaboration_one(tables):
+    g, selection = project(tables, "actors")
+    assert g.graph["projection"] == "actors"
+    # every CORDIS participation is a research project's: 12 ties left out, and said so
+    assert selection.removed["research projects"] == 12
+    assert not [n for n in g if "/pic-" in n]
+    # the curated Nets4Dem project still ties its lead and partner; organisers of cases are there
+    labels = {g.nodes[n]["label"] for n in g}
+    assert {"Democracy Reporting International", "Eurocities", "Barcelona City Council", "Fondazione Esempio"} <= labels
+    ties = {tuple(sorted((g.nodes[u]["label"], g.nodes[v]["label"]))) for u, v in g.edges()}
+    assert ties == {("Barcelona City Council", "Eurocities"), ("Democracy Reporting International", "Eurocities"),
+                    ("Fixture Town A", "Fixture University")}
+
+
+def test_select_ties_by_source_graph(tables):
+    selection = select_ties(tables, TieFilter(kinds=(), sources=("participedia",)))
+    assert set(selection.ties["source"]) == {"participedia"} and len(selection.ties) == 3
+    with pytest.raises(FilterError, match="no source graph nowhere"):
+        select_ties(tables, TieFilter(sources=("nowhere",)))
+
+
+def test_organisations_known_only_by_their_pic_are_flagged(tables, collab, tmp_path):
+    assert sorted(tables.entities.loc[tables.entities["pic_only"], "label"]) == [
+        "PIC 900000003", "PIC 900000010", "PIC 900000012"]
+    assert collab.nodes[pic(10)]["pic_only"] is True and collab.nodes[pic(2)]["pic_only"] is False
+    write_graph(collab, tmp_path, [], formats=("gexf",))
+    back = nx.read_gexf(tmp_path / "graph.gexf")
+    assert back.nodes[pic(3)]["pic_only"] is True and back.nodes[pic(4)]["pic_only"] is False
+    # a cluster is named when any of its records is: resolution never leaves a name behind
+    named = tables.entities.loc[tables.entities["label"] == "EUROCITIES"]
+    assert not named["pic_only"].any()
+
+
+def test_the_network_of_networks_with_programmes_and_events(tables):
+    flt = TieFilter(kinds=("network", "programme", "event", "project"), sources=("curated",))
+    g, _ = project(tables, "membership", flt)
+    lab = f"{ID}event/democracy-lab-barcelona-2024"
+    # members and participants point to what they take part in...
+    assert g.has_edge(org("barcelona-city-council"), lab) and g.has_edge(org("fixture-town-a"), org("fixture-city-network"))
+    # ...and each activity to what it is part of, up to the top
+    assert g.edges[lab, f"{ID}programme/democracy-lab"]["roles"] == "part of"
+    assert g.edges[f"{ID}programme/democracy-lab", f"{ID}programme/nets4dem-capacity-building"]["roles"] == "part of"
+    assert g.nodes[f"{ID}programme/nets4dem-capacity-building"]["kind"] == "programme"
+    # only the curated ties: no CORDIS organisation, no Participedia case
+    assert not [n for n in g if "/pic-" in n or "/case/" in n]
+    # the plain membership projection stays the memberships of networks
+    plain, _ = project(tables, "membership")
+    assert {plain.nodes[n]["kind"] for n in plain} == {"organisation", "network"}

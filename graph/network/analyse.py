@@ -102,7 +102,11 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
     if projection == "participation":
         return bipartite.participation_graph(selection.ties, tables.entities), selection
     if projection == "membership":
-        return membership.membership_graph(selection.ties, tables.entities, kinds=flt.kinds), selection
+        g = membership.membership_graph(selection.ties, tables.entities, kinds=flt.kinds)
+        if set(flt.kinds) - {"network"}:
+            # A network of programmes and events too: each points to what it is part of.
+            membership.add_part_of(g, tables.links, tables.entities)
+        return g, selection
     return aggregate.city_network_graph(tables, selection.ties), selection
 
 

@@ -24,7 +24,10 @@ import pandas as pd
 from .bipartite import node_attributes, participation_graph
 from .result import MetricTable
 
-__all__ = ["membership_graph", "indirect_reach"]
+__all__ = ["membership_graph", "add_part_of", "indirect_reach"]
+
+#: Links that put a programme, event or project inside a broader one.
+PART_OF = ("dcterms:isPartOf", "schema:superEvent")
 
 
 def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None,
@@ -45,6 +48,41 @@ def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None,
                      for n, a in node_attributes(entities, nodes, "organisation"))
     for member, network in zip(memberships["organisation"].tolist(), memberships["target"].tolist()):
         g.add_edge(member, network, **undirected.edges[member, network])
+    return g
+
+
+def add_part_of(g: nx.DiGraph, links: pd.DataFrame, entities: pd.DataFrame | None = None) -> nx.DiGraph:
+    """Add to ``g`` the programmes, events and projects that its activities are part of, upwards.
+
+    Each programme, event or project node of ``g`` points to what it belongs to (``dcterms:isPartOf``
+    or ``schema:superEvent`` in ``links``; an edge with ``roles`` ``part of``), and so on up to the
+    top, so that the editions of an award meet their award and a cohort its programme. ``g`` is
+    changed in place and returned.
+
+    Examples
+    --------
+    >>> import pandas as pd, networkx as nx
+    >>> g = nx.DiGraph([("city", "lab-2024")]); g.nodes["lab-2024"]["kind"] = "event"
+    >>> links = pd.DataFrame({"child": ["lab-2024", "lab"], "relation": "dcterms:isPartOf", "parent": ["lab", "offer"]})
+    >>> sorted(add_part_of(g, links).edges(data="roles"))
+    [('city', 'lab-2024', None), ('lab', 'offer', 'part of'), ('lab-2024', 'lab', 'part of')]
+    """
+    up = links.loc[links["relation"].isin(PART_OF)]
+    parents: dict[str, list[str]] = {}
+    for child, parent in zip(up["child"].tolist(), up["parent"].tolist()):
+        parents.setdefault(child, []).append(parent)
+    todo = sorted((n for n, kind in g.nodes(data="kind") if kind in ("programme", "event", "project")), key=str)
+    seen = set(todo)
+    while todo:
+        child = todo.pop()
+        for parent in sorted(set(parents.get(child, ()))):
+            if parent not in g:
+                (node, attributes), = node_attributes(entities, pd.Index([parent]), "programme")
+                g.add_node(node, **attributes)
+            g.add_edge(child, parent, roles="part of")
+            if parent not in seen:
+                seen.add(parent)
+                todo.append(parent)
     return g
 
 
