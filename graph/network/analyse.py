@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import networkx as nx
@@ -80,12 +80,9 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
     if projection == "case-method":
         return cases.case_method_graph(tables, countries=flt.countries), None
     if projection in ("membership", "city-network"):
-        flt = TieFilter(**{**flt.as_dict(), "kinds": ("network",)}) if flt.kinds == TieFilter().kinds else flt
-        flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+        flt = _default_kinds(flt, ("network",))
     if projection == "actors":
-        if flt.kinds == TieFilter().kinds:
-            flt = TieFilter(**{**flt.as_dict(), "kinds": ACTOR_KINDS})
-        flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+        flt = _default_kinds(flt, ACTOR_KINDS)
         selection = select_ties(tables, flt)
         ties = selection.ties
         research = (ties["target_kind"] == "project") & (ties["source"] != "curated")
@@ -108,6 +105,12 @@ def project(tables: KnowledgeTables, projection: str = "collaboration",
             membership.add_part_of(g, tables.links, tables.entities)
         return g, selection
     return aggregate.city_network_graph(tables, selection.ties), selection
+
+
+def _default_kinds(flt: TieFilter, kinds: tuple[str, ...]) -> TieFilter:
+    """``flt`` with ``kinds`` in place of the default target kinds (kinds a filter names stay)."""
+    flt = TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in flt.as_dict().items()})
+    return replace(flt, kinds=kinds) if flt.kinds == TieFilter().kinds else flt
 
 
 def _weight(g: nx.Graph) -> str | None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from ._build import add_edges
@@ -53,7 +54,7 @@ def node_attributes(entities: pd.DataFrame | None, nodes: pd.Index, default_kind
     out = []
     for i, n in enumerate(nodes.tolist()):
         attributes = {c: columns[c][i] for c in _ATTRIBUTES if isinstance(columns[c][i], str)}
-        if attributes["kind"] in ("organisation", "network") and flags[i] is not None and flags[i] == flags[i]:
+        if attributes["kind"] in ("organisation", "network") and isinstance(flags[i], (bool, np.bool_)):
             attributes["pic_only"] = bool(flags[i])
         out.append((n, attributes))
     return out

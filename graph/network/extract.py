@@ -201,7 +201,7 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
     # The source graph of each membership, through its source document (a graph is derived from
     # its documents: graph/curated from the curated pages, graph/<name> from source/<name>).
     # Every entity's documents map to graphs; a membership's documents all lie in its own source's
-    # graph, so the first one found says which. (Mapping whole columns: an isin() of the links
+    # graph, so any one of them says which. (Mapping whole columns: an isin() of the links
     # against the 145k H2020 memberships cost seconds.)
     links = frames["links"]
     derived = links.loc[links["p"] == _EXPAND["prov:wasDerivedFrom"]]
@@ -217,9 +217,9 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
 
     # One row per canonical entity: its own values first, then the cluster's.
     if not canonical.empty:
-        # A cluster is known by a PIC only when none of its members is named.
-        any_named = (~entities["pic_only"]).groupby(canon(pd.Series(entities.index, index=entities.index))).any()
         entities["_canonical"] = canon(pd.Series(entities.index, index=entities.index))
+        # A cluster is known by a PIC only when none of its members is named.
+        any_named = (~entities["pic_only"]).groupby(entities["_canonical"]).any()
         entities["_own"] = entities.index == entities["_canonical"]
         entities = (entities.sort_values(["_canonical", "_own"], ascending=[True, False], kind="stable")
                     .groupby("_canonical", sort=True).first()

@@ -283,6 +283,7 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
     # Commissioners: one per council code, else per name; the name of the latest record is the label.
     commissioners: dict[str, dict] = {}
     themes: set[str] = set()
+    role = {k: iri(vocab.iri("role", k)) for k in ("commissioner", "facilitator")}
     scheme = iri(entity_iri("scheme", "assembly-theme"))
     for line, row in good:
         c = iri(entity_iri("case", f"mysociety-{slug(row['unique_id'])}"))
@@ -377,7 +378,6 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
             add(quad(c, _T["note"], literal(row["source_notes"].lstrip("# ").strip()), g))
         if row.get("data_source"):
             add(quad(c, _T["via"], literal(row["data_source"]), g))
-        role = {k: iri(vocab.iri("role", k)) for k in ("commissioner", "facilitator")}
         case_key = f"mysociety-{slug(row['unique_id'])}"
         if commissioner:
             membership_quads(add, g, key=f"{commissioner}--commissioner--{case_key}",
