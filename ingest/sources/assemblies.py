@@ -160,8 +160,8 @@ def _cluster_facilitators(names: list[tuple[str, int]]) -> tuple[dict[str, str],
             f = parent[f]
         return f
 
-    pairs = sorted(((-fuzz.ratio(a, b), a, b) for i, a in enumerate(folds) for b in folds[i + 1:]
-                    if re.findall(r"\d+", a) == re.findall(r"\d+", b)), key=lambda x: x)
+    pairs = sorted((-fuzz.ratio(a, b), a, b) for i, a in enumerate(folds) for b in folds[i + 1:]
+                   if re.findall(r"\d+", a) == re.findall(r"\d+", b))
     for negative, a, b in pairs:
         if -negative < NAME_THRESHOLD:
             break
@@ -173,11 +173,15 @@ def _cluster_facilitators(names: list[tuple[str, int]]) -> tuple[dict[str, str],
         groups[find(f)].append(f)
     spelling_key: dict[str, str] = {}
     out = []
+    taken: set[str] = set()
     for members in groups.values():
         counts = Counter({f: sum(by_fold[f].values()) for f in members})
         # Most written first; on a tie the longer form, since a typo usually drops a letter.
         main = min(members, key=lambda f: (-counts[f], -len(f), f))
         key = slug(main) or "unnamed"
+        while key in taken:  # two names that differ only in punctuation would share a slug
+            key += "-x"
+        taken.add(key)
         spellings: Counter = Counter()
         for f in members:
             spellings.update(by_fold[f])
