@@ -275,13 +275,15 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
                     counts["merged by identifier"] += 1
                 elif clusters.find(members[0]) != clusters.find(other):
                     counts["blocked by conflicting identifiers"] += 1
+    # Names, folded once for rules 3 and 4.
+    folded = {k: {normalise_org_name(n) for n in e.names} for k, e in entities.items()}
     # Names: blocks of (country, first three letters), compared across sources only.
     blocks: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for k in sorted(entities):
         e = entities[k]
         if not e.country:
             continue
-        for name in {normalise_org_name(n) for n in e.names}:
+        for name in folded[k]:
             if len(name) >= 3:
                 blocks[(e.country, name[:3])].append((k, name))
     candidates: list[tuple[int, str, str, str, str, str]] = []
@@ -314,7 +316,7 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
     counts["merged by name without country"] = 0
     named: dict[str, list[str]] = defaultdict(list)
     for k in sorted(entities):
-        for name in {normalise_org_name(n) for n in entities[k].names}:
+        for name in folded[k]:
             if len(name) >= 3:
                 named[name].append(k)
     for name, holders in sorted(named.items()):

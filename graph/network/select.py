@@ -192,8 +192,8 @@ def select_ties(tables: KnowledgeTables, tie_filter: TieFilter | None = None) ->
         wanted = {key(r) for r in narrower_or_same(tables, roots, HIERARCHIES["role"])}
         keep("roles", ties["role"].isin(wanted))
     if flt.sources:
-        known = set(ties["source"].dropna())
-        unknown = sorted(set(flt.sources) - set(tables.ties["source"].dropna()))
+        known = set(tables.ties["source"].dropna())
+        unknown = sorted(set(flt.sources) - known)
         if unknown:
             raise FilterError(f"no source graph {', '.join(unknown)} in the graph; known: {', '.join(sorted(known))}")
         keep("sources", ties["source"].isin(set(flt.sources)))
