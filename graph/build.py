@@ -78,6 +78,7 @@ class BuildResult:
             else:
                 counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
                 lines.append(f"  source {r.name}: {counts}; {len(r.rejects)} reject(s)")
+                lines += [f"    {ledger}" for ledger in r.ledgers]
         if self.resolution:
             counts = ", ".join(f"{k} {v}" for k, v in self.resolution.items())
             lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")
@@ -245,7 +246,8 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         del store
         (staging / "report.json").write_text(json.dumps(
             {"triples": result.triples, "records": n_records, "graphs": graphs, "timings_s": timings,
-             "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped}
+             "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped,
+                                  "rows": [ledger.as_dict() for ledger in r.ledgers]}
                          for r in source_results},
              "resolution": result.resolution,
              "started": started.isoformat()}, indent=2) + "\n", encoding="utf-8")

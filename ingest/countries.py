@@ -16,6 +16,8 @@ Examples
 True
 >>> [lookup_name(n).alpha_2 for n in ("Italy", "Italia", "Belgio", "United States", "Deutschland")]
 ['IT', 'IT', 'BE', 'US', 'DE']
+>>> [lookup_name(n).alpha_2 for n in ("ישראל", "Palestinian Territory", "Россия", "South Korea")]
+['IL', 'PS', 'RU', 'KR']
 >>> lookup_name("Atlantis") is None
 True
 """
@@ -71,11 +73,16 @@ def lookup(code: str) -> Country | None:
 _ENGLISH_ALIASES = {"turkey": "TR", "swaziland": "SZ", "macedonia": "MK", "burma": "MM", "cape verde": "CV",
                     "holland": "NL", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
                     "northern ireland": "GB", "usa": "US", "united states of america": "US", "ivory coast": "CI",
-                    "czech republic": "CZ", "east timor": "TL", "vatican": "VA", "palestine": "PS"}
+                    "czech republic": "CZ", "east timor": "TL", "vatican": "VA", "palestine": "PS",
+                    "palestinian territory": "PS", "occupied palestinian territory": "PS",
+                    "occupied palestinian territories": "PS"}
 
 
 def _fold(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name.replace("\u2019", "'")).encode("ascii", "ignore").decode().casefold()
+    # Accents go (``Österreich`` = ``osterreich``) but letters of every script stay: folding to
+    # ASCII would turn ``ישראל`` into an empty name.
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", name.replace("\u2019", "'"))
+                   if not unicodedata.combining(ch)).casefold()
     text = " ".join(text.replace(",", " ").replace(".", " ").split())
     return text.removeprefix("the ")
 
@@ -110,9 +117,34 @@ def _by_name() -> dict[str, str]:
     return {name: codes.pop() for name, codes in names.items() if len(codes) == 1}
 
 
+@cache
+def _by_cldr_name() -> dict[str, str]:
+    """Folded country names from CLDR (via Babel) in every language it has -> alpha-2.
+
+    Second tier, read only when pycountry's tables do not know a name (it takes about a
+    second): CLDR has the short names people write (``Russia``, ``South Korea``,
+    ``Palestinian Territories``) and names in scripts pycountry's translations lack. Names
+    that mean different countries in different languages are left out.
+    """
+    try:
+        from babel import Locale, localedata
+    except ImportError:  # Babel is a dependency; without it the first tier still works
+        return {}
+    known = _by_alpha2()
+    names: dict[str, set[str]] = {}
+    for ident in sorted(i for i in localedata.locale_identifiers() if "_" not in i):
+        for code, name in Locale.parse(ident).territories.items():
+            if code in known:
+                names.setdefault(_fold(name), set()).add(code)
+    return {name: codes.pop() for name, codes in names.items() if len(codes) == 1}
+
+
 def lookup_name(name: str) -> Country | None:
     """Find a country by its name in English or another language, or by its ISO code."""
-    code = _by_name().get(_fold(name))
+    folded = _fold(name)
+    if not folded:
+        return None
+    code = _by_name().get(folded) or _by_cldr_name().get(folded)
     return _by_alpha2().get(code) if code else lookup(name) if len(name.strip()) == 2 else None
 
 

@@ -130,8 +130,12 @@ def test_filters_by_programme_part_years_keywords_and_ids():
     assert cordis_quads(HE, filters=CordisFilter(keywords=("DELIBERATION",))).counts["projects kept"] == 1
     kept = cordis_quads(HE, filters=CordisFilter(project_ids=frozenset({"101112280"})))
     assert kept.counts["projects kept"] == 1
-    # Participations in filtered-out projects are not rejects; unknown projects still are.
-    assert [p.value for p in kept.rejects if p.field == "projectID"] == []
+    # Participations in filtered-out projects are filtered (named by the filter), not rejects;
+    # a participation whose project is not in project.csv at all is a reject under any filter
+    # (issue 16: it used to vanish as soon as a filter was given).
+    assert [p.value for p in kept.rejects if p.field == "projectID"] == ["101999999"]
+    ledger = kept.ledgers[1]
+    assert ledger.filtered == {"project not kept (project_ids)": 5} and ledger.closes()
 
 
 def test_cordis_graph_conforms_to_the_shapes(he, h2020):

@@ -49,7 +49,7 @@ def rows(store, query):
 def test_counts(result):
     c = result.counts
     assert (c["methods read"], c["methods mapped"], c["cases read"], c["cases mapped"]) == (7, 5, 6, 4)
-    assert (c["organisations read"], c["organisations mapped"]) == (5, 5)
+    assert (c["organisations read"], c["organisations mapped"]) == (6, 6)
     assert c["rejected rows"] == 4  # two test records, two broken ids
     assert c["method concepts (all, incl. methods only named by links)"] == 5
 
@@ -121,6 +121,32 @@ def test_organisations(store):
         ("http://publications.europa.eu/resource/authority/country/BEL",)]  # "Belgique"
     assert rows(store, "SELECT ?m WHERE { <%sorganisation/participedia-318> dkg:usesMethod ?m }" % ID) == [
         (f"{ID}participedia-method/146",), (f"{ID}participedia-method/4321",)]
+    # Participedia's sector key for universities and research institutes (issue 16: typed "unspecified").
+    assert types[f"{ID}organisation/participedia-903"] == f"{ID}orgtype/university"
+    assert rows(store, "SELECT ?c WHERE { <%sorganisation/participedia-903> dkg:country ?c }" % ID) == [
+        ("http://publications.europa.eu/resource/authority/country/ISR",)]  # written in Hebrew
+
+
+def test_organisation_facets_are_vocabulary_keys(store):
+    # type_method_* and type_tool_* hold plain keys of Participedia's vocabularies (its CSV
+    # generator splits a TEXT[] into ranked columns), not link arrays: issue 16 found every value
+    # dropped. They share schemes with the case form's method_types and tools_techniques_types.
+    found = rows(store, """SELECT ?p ?c WHERE { <%sorganisation/participedia-318> ?p ?c .
+        FILTER (?p IN (dkg:methodType, dkg:facet, dkg:scope)) }""" % ID)
+    dkg = "https://w3id.org/democracy-kg/ontology#"
+    assert found == [(f"{dkg}facet", f"{ID}participedia-tool-type/collect"),
+                     (f"{dkg}facet", f"{ID}participedia-tool-type/facilitate"),
+                     (f"{dkg}facet", f"{ID}participedia-topic/participatory-budgeting"),
+                     (f"{dkg}methodType", f"{ID}participedia-method-type/deliberative"),
+                     (f"{dkg}methodType", f"{ID}participedia-method-type/public"),
+                     (f"{dkg}scope", f"{ID}participedia-scope/city-town")]
+
+
+def test_every_row_is_accounted_for_per_file(result):
+    assert [str(ledger) for ledger in result.ledgers] == [
+        "cases.csv: read 6 = kept 4 + rejected 2",
+        "methods.csv: read 7 = kept 5 + rejected 2",
+        "organizations.csv: read 6 = kept 6 + rejected 0"]
 
 
 def test_source_graph_has_licence_and_attribution(store):

@@ -68,6 +68,13 @@ class SourceResult:
     #: Names the source wrote several ways that the adapter joined (``ingest.resolve.Match``,
     #: rule ``spelling``); the build lists them in ``matches.csv`` with resolution's merges.
     matches: list = field(default_factory=list)
+    #: One :class:`ingest.sources.checks.Ledger` per input file: every row kept, filtered (by
+    #: a named filter) or rejected. The build prints them and refuses a ledger that does not add up.
+    ledgers: list = field(default_factory=list)
+
+    def accounts_close(self) -> bool:
+        """``True`` when every input file's rows add up (read = kept + filtered + rejected)."""
+        return all(ledger.closes() for ledger in self.ledgers)
 
 
 def load_config(path: Path | str) -> list[SourceConfig]:

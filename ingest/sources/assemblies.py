@@ -42,7 +42,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -57,6 +56,7 @@ from ..nquads import RDF_TYPE, XSD_GYEAR, XSD_INTEGER, is_valid_iri, iri, litera
 from ..records.load import Problem
 from ..resolve import NAME_THRESHOLD, Match, normalise_org_name
 from . import SourceResult
+from .checks import Ledger, read_rows
 from .common import describe_source
 
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
@@ -191,16 +191,13 @@ def _cluster_facilitators(names: list[tuple[str, int]]) -> tuple[dict[str, str],
     return spelling_key, sorted(out, key=lambda f: f.key)
 
 
-def read_register(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (line, cells) rows of a register CSV (a BOM is allowed; quoted newlines kept)."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
-        rows, end = [], reader.line_num
-        for cells in reader:
-            start, end = end + 1, reader.line_num
-            rows.append((start, cells))
-    return header, rows
+def read_register(path: Path) -> tuple[list[str], list[tuple[int, list[str], str]]]:
+    """Header and (line, cells, error) rows of a register CSV (a BOM is allowed; quoted newlines
+    kept); ``error`` says why a record could not be read (bytes that are not UTF-8, broken CSV)."""
+    header, records = read_rows(path, delimiter=",")
+    # The cell-count check is the caller's (it names the row's values); only unreadable records
+    # carry an error here.
+    return header, [(r.line, r.cells, r.error if not r.cells else "") for r in records]
 
 
 def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str = "Citizens' Assembly Register",
@@ -238,8 +235,11 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
     # First pass: which rows are mapped, and every facilitator spelling (they are joined file-wide).
     good: list[tuple[int, dict[str, str]]] = []
     seen: dict[str, int] = {}
-    for line, cells in rows:
+    for line, cells, error in rows:
         counts["rows read"] += 1
+        if error:
+            reject(line, "", "", error, row=True)
+            continue
         if not any(c.strip() for c in cells):
             counts["empty rows"] += 1
             continue
@@ -413,4 +413,7 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
         add(quad(scheme, _T["source"], doc, g))
     counts["commissioning bodies"] = len(commissioners)
     rejects.sort(key=lambda p: p.line)
-    return SourceResult(source, out, rejects, counts, matches=matches)
+    ledger = Ledger(file.name, read=counts["rows read"], kept=counts["cases mapped"], rejected=counts["rejected rows"])
+    if counts["empty rows"]:
+        ledger.filtered["empty row"] = counts["empty rows"]
+    return SourceResult(source, out, rejects, counts, matches=matches, ledgers=[ledger])

@@ -22,20 +22,18 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .. import countries
 from ..mapping import membership_quads
 from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
-from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, iri, literal, quad
-from ..records.fields import When
+from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, is_valid_iri, iri, literal, quad
 from ..records.load import Problem
 from . import SourceResult
+from .checks import FieldError, Ledger, amount, date, date_range, identifier, is_empty, pic, read_rows
 from .common import city, describe_source, progress, slug
 
 #: CORDIS participant roles -> keys of the project's role scheme.
@@ -71,9 +69,14 @@ _ID = re.compile(r"^\d+$")
 class CordisFilter:
     """Which projects to keep; every given criterion must hold (empty criteria keep everything).
 
-    ``parts`` matches the H2020 ``programmePart`` (``SC6``, ``SWAFS``) or a prefix of the Horizon
-    Europe ``legalBasis`` (``HORIZON.2.2``); ``since``/``until`` keep projects whose run overlaps
-    those years; ``keywords`` match title or objective, case-insensitively.
+    ``parts`` matches the H2020 ``programmePart`` (``SC6``, ``SWAFS``; a project listed under
+    several parts, ``SC1,SC6``, matches when any of them does) or a prefix of the Horizon Europe
+    ``legalBasis`` (``HORIZON.2.2``); ``since``/``until`` keep projects whose run overlaps those
+    years; ``keywords`` match title or objective, case-insensitively.
+
+    >>> CordisFilter(parts=frozenset({"SC6"})).refusing({"id": "1", "programmePart": "Innovation in SMEs,SC6"})
+    >>> CordisFilter(parts=frozenset({"SC6"})).refusing({"id": "1", "programmePart": "SC1"})
+    'parts'
     """
 
     parts: frozenset[str] = frozenset()
@@ -83,25 +86,39 @@ class CordisFilter:
     keywords: tuple[str, ...] = ()
     project_ids: frozenset[str] = frozenset()
 
-    def keeps(self, row: dict[str, str]) -> bool:
+    def refusing(self, row: dict[str, str]) -> str | None:
+        """The name of the first filter that refuses the project row, or ``None`` to keep it."""
         if self.project_ids and row["id"] not in self.project_ids:
-            return False
+            return "project_ids"
         if self.frameworks and row.get("frameworkProgramme", "") not in self.frameworks:
-            return False
+            return "frameworks"
         if self.parts:
-            part = row.get("programmePart", "")
+            parts = programme_parts(row.get("programmePart", ""))
             basis = row.get("legalBasis", "")
-            if part not in self.parts and not any(basis == p or basis.startswith(p + ".") for p in self.parts):
-                return False
+            if not (self.parts.intersection(parts)
+                    or any(basis == p or basis.startswith(p + ".") for p in self.parts)):
+                return "parts"
         if self.since is not None and (row.get("endDate") or "9999")[:4] < f"{self.since:04d}":
-            return False
+            return "since"
         if self.until is not None and (row.get("startDate") or "0000")[:4] > f"{self.until:04d}":
-            return False
+            return "until"
         if self.keywords:
             text = f"{row.get('title', '')} {row.get('objective', '')}".casefold()
             if not any(k.casefold() in text for k in self.keywords):
-                return False
-        return True
+                return "keywords"
+        return None
+
+    def keeps(self, row: dict[str, str]) -> bool:
+        return self.refusing(row) is None
+
+
+def programme_parts(text: str) -> list[str]:
+    """The parts an H2020 ``programmePart`` lists (several are comma-separated).
+
+    >>> programme_parts("Innovation in SMEs,SC6"), programme_parts(" SC6 "), programme_parts("")
+    (['Innovation in SMEs', 'SC6'], ['SC6'], [])
+    """
+    return [p.strip() for p in text.split(",") if p.strip()]
 
 
 def cordis_filter(options: dict, where: str = "") -> CordisFilter:
@@ -125,7 +142,7 @@ def cordis_filter(options: dict, where: str = "") -> CordisFilter:
         value = options.get(key)
         if value is None:
             return None
-        if not isinstance(value, int):
+        if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"{where}: filter {key} must be a year (an integer), not {value!r}")
         return value
 
@@ -142,48 +159,32 @@ def detect_delimiter(header: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+EMPTY = "__empty__"
+ERROR = "__error__"
+
+
 def read_table(path: Path) -> tuple[list[str], Iterable[tuple[int, dict[str, str]]]]:
-    """Header and (line number, row) pairs of a CORDIS CSV file, separator detected."""
-    text = path.read_text(encoding="utf-8-sig")
-    first = text.split("\n", 1)[0]
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=detect_delimiter(first))
-    header = [h.strip() for h in next(reader, [])]
-    lines = text.count("\n")
+    """Header and (line number, row) pairs of a CORDIS CSV file, separator detected.
+
+    A record that cannot be read has the key ``__error__`` (the reason); an empty one ``__empty__``.
+    """
+    header, records = read_rows(path)
+    lines = path.stat().st_size // 200 or None  # a rough total for the progress bar
 
     def rows() -> Iterable[tuple[int, dict[str, str]]]:
-        end = reader.line_num
-        for values in progress(reader, lines, f"{path.parent.name}/{path.name}"):
-            # The line a record starts on (a quoted field may hold newlines).
-            line, end = end + 1, reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) != len(header):
-                yield line, {"__error__": f"{len(values)} fields, the header has {len(header)}"}
-                continue
-            yield line, {h: v.strip() for h, v in zip(header, values)}
+        for record in progress(records, lines, f"{path.parent.name}/{path.name}"):
+            if record.error:
+                yield record.line, {ERROR: record.error}
+            elif is_empty(record):
+                yield record.line, {EMPTY: ""}
+            else:
+                yield record.line, {h: v.strip() for h, v in zip(header, record.cells)}
     return header, rows()
 
 
 def decimal_or_none(text: str) -> str | None:
-    """Canonical ``xsd:decimal`` lexical form of a CORDIS amount; ``None`` when empty.
-
-    Raises ``ValueError`` on text that is not a number.
-    """
-    text = text.replace(" ", "").replace("\u00a0", "")
-    if not text:
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # decimal comma (official ;-separated files)
-    elif "," in text:
-        text = text.replace(",", "")  # thousands separators
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError("not a number") from None
-    if not value.is_finite():
-        raise ValueError("not a number")
-    out = format(value.normalize(), "f")
-    return out if "." in out else out + ".0"
+    """Canonical ``xsd:decimal`` lexical form of a CORDIS amount (:func:`ingest.sources.checks.amount`)."""
+    return amount(text)
 
 
 def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: CordisFilter | None = None,
@@ -193,6 +194,8 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
 
     ``role_iri`` and ``orgtype_iri`` turn a role or organisation-type key into its concept IRI
     (from :func:`ingest.vocab.load_vocabularies`); they default to the project's vocabularies.
+    Every row of both files is kept, filtered (by the :class:`CordisFilter` criterion that
+    refused it, or because its project was) or rejected: the result's ``ledgers`` add up.
     """
     if role_iri is None or orgtype_iri is None:
         from ..vocab import load_vocabularies
@@ -211,19 +214,21 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
     doc = iri(entity_iri("source", source))
     describe_source(add, g, doc, source, title=title, home="https://cordis.europa.eu/", licence=LICENCE,
                     retrieved=retrieved)
-
-    def reject(file: str, line: int, field_: str, value: str, reason: str, row: bool = True) -> None:
-        rejects.append(Problem(file, line, field_, value, reason))
-        if row:
-            counts["rejected rows"] += 1
-
     project_file = directory / "project.csv"
     org_file = directory / "organization.csv"
     for path in (project_file, org_file):
         if not path.is_file():
             raise FileNotFoundError(f"CORDIS table not found: {path}")
+    project_ledger, org_ledger = Ledger(project_file.name), Ledger(org_file.name)
+
+    def reject(ledger: Ledger, line: int, field_: str, value: str, reason: str, row: bool = True) -> None:
+        rejects.append(Problem(ledger.file, line, field_, value, reason))
+        if row:
+            counts["rejected rows"] += 1
+            ledger.rejected += 1
 
     projects: dict[str, str] = {}  # CORDIS id -> project IRI term, kept projects only
+    refused: dict[str, str] = {}  # CORDIS id -> the filter that refused the project
     programmes: set[str] = set()
     schemes: set[str] = set()
     header, rows = read_table(project_file)
@@ -232,18 +237,27 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
         raise ValueError(f"{project_file}: not a CORDIS project table (no column {', '.join(missing)})")
     for line, row in rows:
         counts["projects read"] += 1
-        if "__error__" in row:
-            reject(project_file.name, line, "", "", row["__error__"])
+        project_ledger.read += 1
+        if EMPTY in row:
+            project_ledger.filtered["empty row"] += 1
             continue
-        pid = row["id"].removesuffix(".0")
-        if not _ID.match(pid):
-            reject(project_file.name, line, "id", row["id"], "a CORDIS project id is a number")
+        if ERROR in row:
+            reject(project_ledger, line, "", "", row[ERROR])
             continue
-        if pid in projects:
-            reject(project_file.name, line, "id", pid, "duplicate project id")
+        try:
+            pid = identifier(row["id"])
+        except FieldError as err:
+            reject(project_ledger, line, "id", row["id"], f"a CORDIS project id: {err}")
             continue
-        if not filters.keeps({**row, "id": pid}):
+        if pid in projects or pid in refused:
+            reject(project_ledger, line, "id", pid, "duplicate project id")
             continue
+        refusal = filters.refusing({**row, "id": pid})
+        if refusal:
+            refused[pid] = refusal
+            project_ledger.filtered[refusal] += 1
+            continue
+        project_ledger.kept += 1
         # Some CORDIS-derived tables (the H2020 participations set) hold the record number
         # (rcn) in `id`, not the grant agreement number: then `rcn` repeats `id`, and the
         # project is keyed and labelled by its rcn instead.
@@ -258,8 +272,13 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
         add(quad(p, _T["label"], literal(label), g))
         if not by_rcn:
             add(quad(p, _T["cordis"], literal(pid), g))
-        if rcn and _ID.match(rcn):
-            add(quad(p, _T["rcn"], literal(rcn), g))
+        if rcn and not by_rcn:
+            try:
+                add(quad(p, _T["rcn"], literal(identifier(rcn)), g))
+            except FieldError as err:
+                reject(project_ledger, line, "rcn", rcn, f"a record number: {err}; field left out", row=False)
+        elif by_rcn:
+            add(quad(p, _T["rcn"], literal(pid), g))
         add(quad(p, _T["source"], doc, g))
         if acronym:
             add(quad(p, _T["acronym"], literal(acronym), g))
@@ -268,30 +287,30 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
             text = row.get(column, "")
             if text:
                 try:
-                    when = When.parse(text[:10])
-                    if when.datatype != XSD_DATE:
-                        raise ValueError("expected a full date (YYYY-MM-DD)")
-                    dates[predicate] = when
-                    add(quad(p, _T[predicate], literal(when.lexical, XSD_DATE), g))
-                except ValueError as err:
-                    reject(project_file.name, line, column, text, f"date not read: {err}; field left out", row=False)
-        if len(dates) == 2 and not dates["start"] <= dates["end"]:
-            reject(project_file.name, line, "endDate", dates["end"].lexical, "end before start; both dates kept as given", row=False)
+                    dates[predicate] = date(text)
+                except FieldError as err:
+                    reject(project_ledger, line, column, text, f"date not read: {err}; field left out", row=False)
+        try:
+            date_range(dates.get("start"), dates.get("end"))
+        except FieldError as err:
+            reject(project_ledger, line, "endDate", dates["end"].lexical, f"{err}; the end date left out", row=False)
+            del dates["end"]
+        for predicate, when in dates.items():
+            add(quad(p, _T[predicate], literal(when.lexical, XSD_DATE), g))
         for column, predicate in (("totalCost", "totalCost"), ("ecMaxContribution", "ecMax")):
             try:
-                amount = decimal_or_none(row.get(column, ""))
-            except ValueError as err:
-                reject(project_file.name, line, column, row[column], f"{err}; field left out", row=False)
+                value = amount(row.get(column, ""))
+            except FieldError as err:
+                reject(project_ledger, line, column, row[column], f"{err}; field left out", row=False)
                 continue
-            if amount is not None:
-                add(quad(p, _T[predicate], literal(amount, XSD_DECIMAL), g))
+            if value is not None:
+                add(quad(p, _T[predicate], literal(value, XSD_DECIMAL), g))
         framework = row.get("frameworkProgramme", "")
-        part = row.get("programmePart") or row.get("legalBasis", "")
-        funder = _programme(add, g, doc, framework, part, programmes)
-        if funder:
+        parts = programme_parts(row.get("programmePart", "")) or programme_parts(row.get("legalBasis", ""))[:1]
+        for funder in _programmes(add, g, doc, framework, parts, programmes):
             add(quad(p, _T["funder"], funder, g))
         scheme = row.get("fundingScheme", "")
-        if scheme:
+        if scheme and slug(scheme):
             s = iri(entity_iri("programme", f"cordis-scheme-{slug(scheme)}"))
             if scheme not in schemes:
                 schemes.add(scheme)
@@ -299,45 +318,68 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
                 add(quad(s, _T["label"], literal(f"CORDIS funding scheme {scheme}"), g))
                 add(quad(s, _T["source"], doc, g))
             add(quad(p, _T["fundingScheme"], s, g))
+        elif scheme:
+            reject(project_ledger, line, "fundingScheme", scheme, "no letters or digits to key the scheme by; field left out", row=False)
 
     organisations: dict[str, str] = {}  # PIC -> label written
+    classified: set[str] = set()
     header, rows = read_table(org_file)
     missing = [c for c in ORGANISATION_REQUIRED if c not in header]
     if missing:
         raise ValueError(f"{org_file}: not a CORDIS organisation table (no column {', '.join(missing)})")
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for line, row in rows:
         counts["participations read"] += 1
-        if "__error__" in row:
-            reject(org_file.name, line, "", "", row["__error__"])
+        org_ledger.read += 1
+        if EMPTY in row:
+            org_ledger.filtered["empty row"] += 1
             continue
-        pid = row["projectID"].removesuffix(".0")
+        if ERROR in row:
+            reject(org_ledger, line, "", "", row[ERROR])
+            continue
+        try:
+            pid = identifier(row["projectID"])
+        except FieldError as err:
+            reject(org_ledger, line, "projectID", row["projectID"], f"a CORDIS project id: {err}")
+            continue
         if pid not in projects:
-            if not _ID.match(pid):
-                reject(org_file.name, line, "projectID", row["projectID"], "a CORDIS project id is a number")
-            elif filters == CordisFilter():
-                reject(org_file.name, line, "projectID", pid, "no project with this id in project.csv")
-            continue  # otherwise the project was filtered out
-        pic = row["organisationID"].removesuffix(".0")
-        if not _ID.match(pic):
-            reject(org_file.name, line, "organisationID", row["organisationID"], "a PIC is a number")
+            if pid in refused:
+                org_ledger.filtered[f"project not kept ({refused[pid]})"] += 1
+            else:
+                reject(org_ledger, line, "projectID", pid, f"no project with this id in {project_file.name}")
+            continue
+        try:
+            pic_ = pic(row["organisationID"])
+        except FieldError as err:
+            reject(org_ledger, line, "organisationID", row["organisationID"], str(err))
             continue
         role_key = ROLES.get(row["role"].replace("_", "").replace(" ", "").lower())
         if role_key is None:
-            reject(org_file.name, line, "role", row["role"], f"unknown CORDIS role; expected one of {', '.join(sorted(ROLES))}")
+            reject(org_ledger, line, "role", row["role"], f"unknown CORDIS role; expected one of {', '.join(sorted(ROLES))}")
             continue
-        o = iri(entity_iri("organisation", f"pic-{pic}"))
+        key = f"pic-{pic_}--{role_key}--cordis-{pid}"
+        if key in seen:
+            # The same organisation in the same role twice in one project (CORDIS lists some
+            # twice, e.g. with two addresses): the first row stands, this one is reported.
+            reject(org_ledger, line, "organisationID", pic_,
+                   f"repeats the participation {key} of line {seen[key]}; this row's values "
+                   f"(ecContribution={row.get('ecContribution', '')!r}) left out")
+            counts["participations merged"] = counts.get("participations merged", 0) + 1
+            continue
+        seen[key] = line
+        org_ledger.kept += 1
+        o = iri(entity_iri("organisation", f"pic-{pic_}"))
         name = row.get("name", "")
-        if pic not in organisations:
-            organisations[pic] = name
+        if pic_ not in organisations:
+            organisations[pic_] = name
             add(quad(o, RDF_TYPE, _C["Organization"], g))
-            add(quad(o, _T["label"], literal(name or f"PIC {pic}"), g))
-            add(quad(o, _T["pic"], literal(pic), g))
+            add(quad(o, _T["label"], literal(name or f"PIC {pic_}"), g))
+            add(quad(o, _T["pic"], literal(pic_), g))
             add(quad(o, _T["source"], doc, g))
-        elif name and not organisations[pic]:
-            organisations[pic] = name  # a later row names an organisation first seen without one
+        elif name and not organisations[pic_]:
+            organisations[pic_] = name  # a later row names an organisation first seen without one
             add(quad(o, _T["altLabel"], literal(name), g))
-        elif name and name != organisations[pic]:
+        elif name and name != organisations[pic_]:
             add(quad(o, _T["altLabel"], literal(name), g))
         if row.get("shortName"):
             add(quad(o, _T["altLabel"], literal(row["shortName"]), g))
@@ -345,12 +387,14 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
         if activity:
             if activity in ACTIVITY_TYPES:
                 add(quad(o, _T["classification"], iri(orgtype_iri(ACTIVITY_TYPES[activity])), g))
+                classified.add(pic_)
             else:
-                reject(org_file.name, line, "activityType", activity, f"unknown activity type; expected one of {', '.join(ACTIVITY_TYPES)}; field left out", row=False)
+                reject(org_ledger, line, "activityType", activity, f"unknown activity type; expected one of "
+                       f"{', '.join(ACTIVITY_TYPES)}; field left out (typed unspecified unless another row types it)", row=False)
         code = row.get("country", "")
         country = countries.lookup(code) if code else None
         if code and country is None:
-            reject(org_file.name, line, "country", code, "unknown country code; field left out", row=False)
+            reject(org_ledger, line, "country", code, "unknown country code; field left out", row=False)
         elif country is not None:
             add(quad(o, _T["country"], iri(country.iri), g))
             name_of_city = row.get("city", "")
@@ -359,38 +403,32 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
                 add(quad(o, _T["location"], c, g))
         if row.get("organizationURL"):
             url = row["organizationURL"]
-            if re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url):
+            if re.match(r"^https?://[^\s<>\"{}|\\^`]+$", url) and is_valid_iri(url):
                 add(quad(o, _T["url"], iri(url), g))
             else:
-                reject(org_file.name, line, "organizationURL", url, "not a web address; field left out", row=False)
-        key = f"pic-{pic}--{role_key}--cordis-{pid}"
-        if key in seen:
-            # The same organisation in the same role twice in one project (CORDIS lists some
-            # twice, e.g. with two addresses): the first row stands, this one is reported.
-            reject(org_file.name, line, "organisationID", pic,
-                   f"repeats the participation {key} of an earlier row; this row's values "
-                   f"(ecContribution={row.get('ecContribution', '')!r}) left out", row=False)
-            counts["participations merged"] = counts.get("participations merged", 0) + 1
-            continue
-        seen.add(key)
+                reject(org_ledger, line, "organizationURL", url, "not a web address; field left out", row=False)
         m = membership_quads(add, g, key=key, agent=o, target=projects[pid], role=role_key,
                              role_iri=iri(role_iri(role_key)), sources=[doc])
         try:
-            amount = decimal_or_none(row.get("ecContribution", ""))
-        except ValueError as err:
-            reject(org_file.name, line, "ecContribution", row["ecContribution"], f"{err}; field left out", row=False)
+            value = amount(row.get("ecContribution", ""))
+        except FieldError as err:
+            reject(org_ledger, line, "ecContribution", row["ecContribution"], f"{err}; field left out", row=False)
         else:
-            if amount is not None:
-                add(quad(m, _T["ec"], literal(amount, XSD_DECIMAL), g))
+            if value is not None:
+                add(quad(m, _T["ec"], literal(value, XSD_DECIMAL), g))
         counts["participations kept"] += 1
+    # The shapes want every organisation typed; one whose rows gave no known activity type is
+    # typed unspecified, which says exactly that.
+    for pic_ in sorted(set(organisations) - classified):
+        add(quad(iri(entity_iri("organisation", f"pic-{pic_}")), _T["classification"], iri(orgtype_iri("unspecified")), g))
     counts["organisations"] = len(organisations)
-    return SourceResult(source, out, rejects, counts)
+    return SourceResult(source, out, rejects, counts, ledgers=[project_ledger, org_ledger])
 
 
-def _programme(add, g: str, doc: str, framework: str, part: str, seen: set[str]) -> str | None:  # noqa: ANN001
-    """The programme entity a project is funded under: the part if given, else the framework."""
-    if not framework:
-        return None
+def _programmes(add, g: str, doc: str, framework: str, parts: list[str], seen: set[str]) -> list[str]:  # noqa: ANN001
+    """The programme entities a project is funded under: its parts if given, else the framework."""
+    if not framework or not slug(framework):
+        return []
     fkey, flabel = FRAMEWORKS.get(framework, (slug(framework), framework))
     f = iri(entity_iri("programme", f"cordis-{fkey}"))
     if f not in seen:
@@ -400,8 +438,11 @@ def _programme(add, g: str, doc: str, framework: str, part: str, seen: set[str])
         add(quad(f, _T["label"], literal(flabel), g))
         add(quad(f, _T["dctype"], iri(entity_iri("programmetype", "framework-programme")), g))
         add(quad(f, _T["source"], doc, g))
-    if not part or not slug(part):
-        return f
+    out = [_part(add, g, doc, f, fkey, flabel, part, seen) for part in parts if slug(part)]
+    return out or [f]
+
+
+def _part(add, g: str, doc: str, f: str, fkey: str, flabel: str, part: str, seen: set[str]) -> str:  # noqa: ANN001
     p = iri(entity_iri("programme", f"cordis-{fkey}-{slug(part)}"))
     if p not in seen:
         seen.add(p)

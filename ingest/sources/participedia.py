@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from pathlib import Path
@@ -46,9 +45,10 @@ from .. import countries
 from ..mapping import membership_quads
 from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
 from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
-from ..records.fields import When
 from ..records.load import Problem
 from . import SourceResult
+from .checks import FieldError, Ledger, coordinate, date, date_range, identifier, is_empty, read_rows
+from .checks import count as count_of
 from .common import city, describe_source, progress, slug
 
 LICENCE = "https://creativecommons.org/licenses/by-nc-sa/3.0/"
@@ -56,7 +56,8 @@ ATTRIBUTION = "Participedia, participedia.net"
 #: Participedia's exporter cuts long texts at this many characters (a spreadsheet cell limit).
 BODY_LIMIT = 32_766
 GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
-#: Participedia ``sector`` values (both vocabularies) -> keys of the organisation-type scheme.
+#: Participedia ``sector`` values (the four keys of its organisation form, their English labels,
+#: and older values still in the data) -> keys of the organisation-type scheme.
 SECTORS = {
     "non_profit_non_gov": "civil-society-organisation", "non-profit or non governmental": "civil-society-organisation",
     "community_based_organization": "civil-society-organisation", "community based organization": "civil-society-organisation",
@@ -64,6 +65,7 @@ SECTORS = {
     "faith_based_organization": "civil-society-organisation", "faith-based organization": "civil-society-organisation",
     "governmental": "public-body", "governmental organization": "public-body", "government": "public-body",
     "government_owned_corporation": "public-body", "government owned corporation": "public-body",
+    "higher_ed": "university", "higher education or research": "university",
     "academic_institution": "university", "academic institution": "university", "academic": "university",
     "research_institution": "research-organisation", "research institution": "research-organisation",
     "for_profit": "company", "for-profit business": "company", "for profit": "company",
@@ -72,20 +74,57 @@ SECTORS = {
     "think_tank": "think-tank", "think tank": "think-tank",
 }
 IAP2 = {"inform": "inform", "consult": "consult", "involve": "involve", "collaborate": "collaborate", "empower": "empower"}
-#: Case facets kept as Participedia concepts: column stem -> (property, scheme suffix).
-CASE_FACETS = {
-    "purposes": ("purpose", "purpose"), "scope_of_influence": ("scope", "scope"),
-    "recruitment_method": ("recruitment", "recruitment"), "decision_methods": ("decisionMethod", "decision-method"),
-    "general_issues": ("issue", "issue"), "method_types": ("methodType", "method-type"),
+#: Facet columns (stems: ``<stem>_1``..``<stem>_5`` share one) -> (property, scheme suffix). Each
+#: cell holds one key of Participedia's vocabulary for that field (``deliberative``,
+#: ``facilitate``), kept as a concept ``id/participedia-<suffix>/<key>`` in the scheme
+#: ``id/scheme/participedia-<suffix>``. The organisation form's ``type_method``/``type_tool`` use
+#: the same keys as the case form's ``method_types``/``tools_techniques_types``, so they share a
+#: scheme. Facets without a property of their own use ``dkg:facet``; the scheme names the facet.
+FACETS = {
+    "purposes": ("purpose", "purpose"), "purpose_method": ("purpose", "purpose"),
+    "scope_of_influence": ("scope", "scope"), "recruitment_method": ("recruitment", "recruitment"),
+    "decision_methods": ("decisionMethod", "decision-method"), "general_issues": ("issue", "issue"),
+    "method_types": ("methodType", "method-type"), "type_method": ("methodType", "method-type"),
     "open_limited": ("openness", "openness"), "facetoface_online_or_both": ("mode", "mode"),
+    "tools_techniques_types": ("facet", "tool-type"), "type_tool": ("facet", "tool-type"),
+    "specific_topics": ("facet", "topic"), "approaches": ("facet", "approach"),
+    "targeted_participants": ("facet", "targeted-participants"),
+    "participants_interactions": ("facet", "interaction"), "learning_resources": ("facet", "learning-resource"),
+    "if_voting": ("facet", "voting"), "insights_outcomes": ("facet", "outcome"),
+    "organizer_types": ("facet", "organiser-type"), "funder_types": ("facet", "funder-type"),
+    "change_types": ("facet", "change-type"), "implementers_of_change": ("facet", "change-implementer"),
+    "time_limited": ("facet", "time-limit"), "facilitator_training": ("facet", "facilitator-training"),
+    "level_polarization": ("facet", "polarisation"), "level_complexity": ("facet", "complexity"),
 }
-METHOD_FACETS = {
-    "method_types": ("methodType", "method-type"), "scope_of_influence": ("scope", "scope"),
-    "purpose_method": ("purpose", "purpose"), "recruitment_method": ("recruitment", "recruitment"),
-    "decision_methods": ("decisionMethod", "decision-method"), "open_limited": ("openness", "openness"),
-    "facetoface_online_or_both": ("mode", "mode"),
+#: Yes/no columns (``1``/``0``) -> scheme suffix: concepts ``yes`` and ``no`` under ``dkg:facet``.
+FLAGS = {"ongoing": "ongoing", "legality": "legality", "facilitators": "facilitators", "staff": "staff",
+         "volunteers": "volunteers", "impact_evidence": "impact-evidence", "formal_evaluation": "formal-evaluation"}
+#: Columns mapped by code of their own (not facets).
+MAPPED = {"id", "type", "title", "url", "description", "body", "city", "country", "latitude", "longitude", "sector",
+          "start_date", "end_date", "is_component_of_id", "specific_methods_tools_techniques",
+          "specific_methods_tools_techniques_titles", "public_spectrum", "number_of_participants",
+          "primary_organizer_id", "primary_organizer_title"}
+#: Columns of the real export layouts (participedia/api, create-csv-data-dump.js) deliberately not
+#: mapped, and why: ``docs/sources.md`` lists them. Any other column is reported once per file.
+LEFT_OUT = {
+    "featured": "Participedia's front-page flag, not a fact about the entry",
+    "post_date": "when the page was written, not when the process happened",
+    "updated_date": "when the page was edited, not when the process happened",
+    "original_language": "the language the page was first written in",
+    **{c: "the page's editors: personal data, not facts about the entry" for c in (
+        "creator_id", "creator_name", "creator_profile_url", "last_updated_by_id", "last_updated_by_name",
+        "last_updated_by_profile_url")},
+    **{c: "street address: the graph places entries by city, country and coordinates" for c in (
+        "address1", "address2", "postal_code", "province")},
+    "is_component_of_title": "repeats the entry is_component_of_id names", "is_component_of_url": "repeats is_component_of_id",
+    "primary_organizer_url": "repeats primary_organizer_id",
+    "has_components_titles": "the export keeps only the last component; each component's is_component_of_id links it",
+    "collections": "Participedia's reading lists; the export keeps only the last one",
+    "funder": "free text naming funders, with nothing to identify them by",
+    **{c: "counts of media on the page (in case exports, text lengths, not counts)" for c in (
+        "files_count", "links_count", "photos_count", "videos_count", "audio_count", "evaluation_reports_count",
+        "evaluation_links_count")},
 }
-ORGANISATION_FACETS = {"scope_of_influence": ("scope", "scope"), "general_issues": ("issue", "issue")}
 #: Values that mean "no answer" in Participedia's facets.
 NO_VALUE = {"", "n/a", "not_applicable", "dont", "not"}
 
@@ -99,8 +138,7 @@ _T = {name: iri(str(term)) for name, term in {
     "dctitle": DCTERMS.title,
     "lat": f"{GEO}lat", "long": f"{GEO}long",
 }.items()}
-_T.update({name: iri(str(DKG[name])) for spec in (CASE_FACETS, METHOD_FACETS, ORGANISATION_FACETS)
-           for name, _ in spec.values()})
+_T.update({name: iri(str(DKG[name])) for name, _ in FACETS.values()})
 _C = {name: iri(str(term)) for name, term in {
     "Case": DKG.Case, "Concept": SKOS.Concept, "Scheme": SKOS.ConceptScheme, "Organization": ORG.Organization,
 }.items()}
@@ -116,10 +154,20 @@ def clean_text(text: str) -> str:
     return text
 
 
-def parse_links(text: str) -> list[tuple[str, str, str]]:
-    """(id, type, title) of every entry linked in a Postgres array or single composite row."""
+def parse_links(text: str, *, strict: bool = False) -> list[tuple[str, str, str]]:
+    """(id, type, title) of every entry linked in a Postgres array or single composite row.
+
+    With ``strict``, text that is not wholly such links (an unclosed array, a stray element)
+    raises :class:`ingest.sources.checks.FieldError` instead of yielding what could be read.
+
+    >>> parse_links('{"(4328,method,ICT)",oops}', strict=True)
+    Traceback (most recent call last):
+    ...
+    ingest.sources.checks.FieldError: not a list of linked entries ({"(id,type,title)",...}); unread: 'oops'
+    """
     text = text.strip()
-    if text.startswith("{") and text.endswith("}"):
+    array = text.startswith("{") and text.endswith("}")
+    if array:
         # Array elements are quoted strings whose inner quotes are backslash-escaped.
         text = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     out = []
@@ -128,6 +176,10 @@ def parse_links(text: str) -> list[tuple[str, str, str]]:
         if title.startswith('"') and title.endswith('"'):
             title = title[1:-1].replace('""', '"').replace('\\"', '"')
         out.append((m.group(1), m.group(2), clean_text(title)))
+    if strict:
+        rest = _LINK.sub("", text).replace('"', "").replace(",", "").strip()
+        if rest or (text and not out) or (not array and text.count("(") > 1):
+            raise FieldError(f"not a list of linked entries ({{\"(id,type,title)\",...}}); unread: {(rest or text)[:60]!r}")
     return out
 
 
@@ -154,31 +206,68 @@ def _values(row: dict[str, str], stem: str) -> list[str]:
 
 
 def _ident(value: str) -> str | None:
-    m = _ID.match(value.strip())
-    return m.group(1) if m else None
+    try:
+        return identifier(value) if value.strip() else None
+    except FieldError:
+        return None
 
 
-def read_export(path: Path) -> tuple[str, list[tuple[int, dict[str, str]]]]:
-    """The entry type of a Participedia export file and its (line, row) pairs."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        rows = []
-        reader.fieldnames  # noqa: B018 - reads the header now, so that line_num counts it
-        end = reader.line_num  # the header's last line
-        for row in progress(reader, None, path.name):
-            # Report the line a record starts on (records may span lines: embedded newlines).
-            start, end = end + 1, reader.line_num
-            rows.append((start, {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in row.items()}))
-    types = {r["type"].strip() for _, r in rows if r.get("type")}
+def column_stem(column: str) -> str:
+    """The field a column belongs to: ``purposes_2`` -> ``purposes``.
+
+    >>> column_stem("purposes_2"), column_stem("is_component_of_id"), column_stem("files_count")
+    ('purposes', 'is_component_of_id', 'files_count')
+    """
+    return re.sub(r"_[1-9]$", "", column)
+
+
+def unmapped_columns(header: list[str], bodies: bool = True) -> list[tuple[str, str]]:
+    """(column, reason) for every column of ``header`` whose values the adapter does not map."""
+    out = []
+    for column in header:
+        stem = column_stem(column)
+        if stem in MAPPED or stem in FACETS or stem in FLAGS:
+            if stem == "body" and not bodies:
+                out.append((column, "long text, stored only when the source sets bodies = true"))
+            continue
+        out.append((column, LEFT_OUT.get(stem, "a column Participedia's export layouts do not have; its values are not mapped")))
+    return out
+
+
+ERROR = "__error__"
+
+
+def read_export(path: Path) -> tuple[str, list[str], list[tuple[int, dict[str, str]]]]:
+    """The entry type of a Participedia export file, its header and its (line, row) pairs.
+
+    A record that cannot be read (cells that do not match the header, bytes that are not
+    UTF-8) comes as a row holding only ``__error__`` (the reason); empty records are dropped
+    here and counted by the caller from the line numbers.
+    """
+    header, records = read_rows(path, delimiter=",")
+    rows = []
+    for record in progress(records, None, path.name):
+        if record.error:
+            rows.append((record.line, {ERROR: record.error}))
+        elif not is_empty(record):
+            rows.append((record.line, dict(zip(header, record.cells))))
+        else:
+            rows.append((record.line, {}))
+    types = {r["type"].strip() for _, r in rows if r.get("type", "").strip()}
     if len(types) != 1:
         raise ValueError(f"{path}: not a Participedia export (expected one entry type in column 'type', found {sorted(types)})")
-    return types.pop(), rows
+    return types.pop(), header, rows
 
 
 def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *, bodies: bool = False,
                        title: str = "Participedia exports", retrieved: str | None = None,
                        vocab=None) -> SourceResult:  # noqa: ANN001
-    """Map Participedia export files (or every ``*.csv`` in a directory) into ``graph/<source>``."""
+    """Map Participedia export files (or every ``*.csv`` in a directory) into ``graph/<source>``.
+
+    Every row is kept, filtered (empty rows) or rejected, per file (the result's ``ledgers``);
+    every value is mapped or rejected as a field; every column the adapter does not map is
+    reported once per file with the reason (``unmapped_columns``).
+    """
     if vocab is None:
         from ..vocab import load_vocabularies
 
@@ -194,8 +283,10 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         else:
             raise FileNotFoundError(f"Participedia export not found: {p}")
     by_type: dict[str, list[tuple[Path, list]]] = {}
+    headers: dict[Path, list[str]] = {}
     for f in files:
-        kind, rows = read_export(f)
+        kind, header, rows = read_export(f)
+        headers[f] = header
         by_type.setdefault(kind, []).append((f, rows))
     unknown = set(by_type) - {"case", "method", "organization"}
     if unknown:
@@ -206,6 +297,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     add = out.append
     rejects: list[Problem] = []
     counts: dict[str, int] = {}
+    ledgers = {f: Ledger(f.name) for f in files}
     doc = iri(entity_iri("source", source))
     describe_source(add, g, doc, source, title=title, home="https://participedia.net/", licence=LICENCE,
                     retrieved=retrieved, attribution=ATTRIBUTION)
@@ -215,6 +307,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     methods_made: set[str] = set()
     orgs_made: set[str] = set()
     classified: set[str] = set()  # organisations typed from an organisation export's sector
+    entries_seen: set[str] = set()  # entries mapped from their own row (a second row with the id is a reject)
 
     def count(key: str) -> None:
         counts[key] = counts.get(key, 0) + 1
@@ -223,6 +316,12 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         rejects.append(Problem(file.name, line, field_, value, reason))
         if row:
             count("rejected rows")
+            ledgers[file].rejected += 1
+
+    for f, header in headers.items():
+        for column, reason in unmapped_columns(header, bodies):
+            if column_stem(column) not in LEFT_OUT and column_stem(column) != "body":
+                reject(f, 1, column, column, reason, row=False)
 
     def scheme(suffix: str, label: str) -> str:
         s = iri(entity_iri("scheme", f"participedia-{suffix}"))
@@ -234,7 +333,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
             add(quad(s, _T["source"], doc, g))
         return s
 
-    def facet(subject: str, prop: str, suffix: str, value: str) -> None:
+    def facet(subject: str, prop: str, suffix: str, value: str, label: str | None = None) -> None:
         key = slug(value)
         if not key:
             return
@@ -242,10 +341,29 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         if c not in concepts_made:
             concepts_made.add(c)
             add(quad(c, RDF_TYPE, _C["Concept"], g))
-            add(quad(c, _T["pref"], literal(value), g))
+            add(quad(c, _T["pref"], literal(label or value), g))
             add(quad(c, _T["inScheme"], scheme(suffix, f"Participedia: {suffix.replace('-', ' ')}"), g))
             add(quad(c, _T["source"], doc, g))
         add(quad(subject, _T[prop], c, g))
+
+    def facets(subject: str, row: dict[str, str], file: Path, line: int, skip: tuple[str, ...] = ()) -> None:
+        for stem, (prop, suffix) in FACETS.items():
+            if stem in skip:
+                continue
+            for value in _values(row, stem):
+                if value.startswith(("(", "{")):
+                    # A facet holds vocabulary keys; a link here is a layout this adapter does not know.
+                    reject(file, line, stem, value[:80], "a facet holds vocabulary keys, not linked entries; value left out", row=False)
+                    continue
+                facet(subject, prop, suffix, value)
+        for stem, suffix in FLAGS.items():
+            value = row.get(stem, "").strip().casefold()
+            if value in {"1", "true", "yes"}:
+                facet(subject, "facet", suffix, "yes", f"{stem.replace('_', ' ')}: yes")
+            elif value in {"0", "false", "no"}:
+                facet(subject, "facet", suffix, "no", f"{stem.replace('_', ' ')}: no")
+            elif value and value not in NO_VALUE:
+                reject(file, line, stem, row[stem], "a yes/no field holds 1 or 0; field left out", row=False)
 
     def method(mid: str, name: str) -> str:
         m = iri(entity_iri("participedia-method", mid))
@@ -274,6 +392,18 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
             add(quad(o, _T["source"], doc, g))
         return o
 
+    def links(subject: str, row: dict[str, str], file: Path, line: int, columns: tuple[str, ...]) -> None:
+        for column in columns:
+            for value in _values(row, column):
+                try:
+                    found = parse_links(value, strict=True)
+                except FieldError as err:
+                    reject(file, line, column, value[:80], f"{err}; field left out", row=False)
+                    continue
+                for lid, ltype, lname in found:
+                    if ltype == "method":
+                        add(quad(subject, _T["method"], method(lid, lname), g))
+
     def place(subject: str, row: dict[str, str], file: Path, line: int) -> None:
         name = clean_text(row.get("country", ""))
         country = countries.lookup_name(name) if name else None
@@ -289,13 +419,11 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
             if not text:
                 continue
             try:
-                value = float(text)
-                if not -bound <= value <= bound:
-                    raise ValueError
-            except ValueError:
-                reject(file, line, column, text, f"not a coordinate (-{bound}..{bound}); field left out", row=False)
+                value = coordinate(text, bound)
+            except FieldError as err:
+                reject(file, line, column, text, f"{err}; field left out", row=False)
                 continue
-            add(quad(subject, _T[prop], literal(repr(value), XSD_DECIMAL), g))
+            add(quad(subject, _T[prop], literal(value, XSD_DECIMAL), g))
 
     def common(subject: str, row: dict[str, str], file: Path, line: int, kind: str, pid: str) -> bool:
         name = clean_text(row.get("title", ""))
@@ -305,6 +433,10 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         if re.search(r"\bTEST\s*$", name):
             reject(file, line, "title", name, "a test record (title ends in TEST); left out")
             return False
+        if subject in entries_seen:
+            reject(file, line, "id", pid, f"duplicate {kind} id; the first row stands")
+            return False
+        entries_seen.add(subject)
         url = row.get("url", "").strip()
         if not re.match(rf"^https://participedia\.net/{kind}/{pid}$", url):
             if url:
@@ -323,120 +455,120 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                        "characters; stored as exported (read the rest on the entry's page)", row=False)
         return True
 
-    # Methods first: cases and organisations link to them, and their titles decide the matches.
-    for file, rows in by_type.get("method", []):
-        for line, row in rows:
-            count("methods read")
-            mid = _ident(row.get("id", ""))
-            if mid is None:
-                reject(file, line, "id", row.get("id", ""), "a Participedia id is a number")
-                continue
-            m = iri(entity_iri("participedia-method", mid))
-            if m in methods_made:
-                reject(file, line, "id", mid, "duplicate method id")
-                continue
-            name = clean_text(row.get("title", ""))
-            if not common(m, row, file, line, "method", mid):
-                continue
-            method(mid, name)
-            level = row.get("public_spectrum", "").strip()
-            if level in IAP2:
-                add(quad(m, _T["iap2"], iri(vocab.iri("iap2", IAP2[level])), g))
-            for stem, (prop, suffix) in METHOD_FACETS.items():
-                for value in _values(row, stem):
-                    facet(m, prop, suffix, value)
-            count("methods mapped")
-
-    for file, rows in by_type.get("organization", []):
-        for line, row in rows:
-            count("organisations read")
-            oid = _ident(row.get("id", ""))
-            if oid is None:
-                reject(file, line, "id", row.get("id", ""), "a Participedia id is a number")
-                continue
-            o = iri(entity_iri("organisation", f"participedia-{oid}"))
-            if o in orgs_made:
-                reject(file, line, "id", oid, "duplicate organisation id")
-                continue
-            if not common(o, row, file, line, "organization", oid):
-                continue
-            organisation(oid, clean_text(row["title"]))
-            sectors = _values(row, "sector")
-            types = [SECTORS.get(s.casefold()) for s in sectors]
-            for s, t in zip(sectors, types):
-                if t is None:
-                    reject(file, line, "sector", s, "unknown sector; the organisation is typed as unspecified", row=False)
-            for t in sorted({t for t in types if t} or {"unspecified"}):
-                add(quad(o, _T["classification"], iri(vocab.iri("orgtype", t)), g))
-            classified.add(o)
-            place(o, row, file, line)
-            for stem in ("type_method", "type_tool", "specific_methods_tools_techniques"):
-                for value in _values(row, stem):
-                    for lid, ltype, lname in parse_links(value):
-                        if ltype == "method":
-                            add(quad(o, _T["method"], method(lid, lname), g))
-            for stem, (prop, suffix) in ORGANISATION_FACETS.items():
-                for value in _values(row, stem):
-                    facet(o, prop, suffix, value)
-            count("organisations mapped")
-
-    for file, rows in by_type.get("case", []):
-        for line, row in rows:
-            count("cases read")
-            cid = _ident(row.get("id", ""))
-            if cid is None:
-                reject(file, line, "id", row.get("id", ""), "a Participedia id is a number")
-                continue
-            c = iri(entity_iri("case", f"participedia-{cid}"))
-            name = clean_text(row.get("title", ""))
-            if not common(c, row, file, line, "case", cid):
-                continue
-            add(quad(c, RDF_TYPE, _C["Case"], g))
-            add(quad(c, _T["label"], literal(name), g))
-            dates = {}
-            for column, prop in (("start_date", "start"), ("end_date", "end")):
-                text = row.get(column, "").strip()
-                if not text:
+    def entries(kind: str, label: str):  # noqa: ANN202
+        """(file, line, id, row) of every readable row of ``kind``; the others are counted here."""
+        for file, rows in by_type.get(kind, []):
+            ledger = ledgers[file]
+            for line, row in rows:
+                ledger.read += 1
+                if not row:
+                    ledger.filtered["empty row"] += 1
                     continue
+                count(f"{label} read")
+                if ERROR in row:
+                    reject(file, line, "", "", row[ERROR])
+                    continue
+                pid = _ident(row.get("id", ""))
+                if pid is None:
+                    reject(file, line, "id", row.get("id", ""), "a Participedia id is a whole number in ASCII digits")
+                    continue
+                yield file, line, pid, row
+                count(f"{label} mapped")
+
+    def mapped(file: Path, ok: bool) -> None:
+        if ok:
+            ledgers[file].kept += 1
+
+    # Methods first: cases and organisations link to them, and their titles decide the matches.
+    for file, line, mid, row in entries("method", "methods"):
+        m = iri(entity_iri("participedia-method", mid))
+        if not common(m, row, file, line, "method", mid):
+            counts["methods mapped"] = counts.get("methods mapped", 0) - 1
+            continue
+        mapped(file, True)
+        if m in methods_made:  # linked from an earlier method row; its own title now wins
+            pass
+        method(mid, clean_text(row.get("title", "")))
+        level = row.get("public_spectrum", "").strip()
+        if level in IAP2:
+            add(quad(m, _T["iap2"], iri(vocab.iri("iap2", IAP2[level])), g))
+        elif level and level.casefold() not in NO_VALUE:
+            reject(file, line, "public_spectrum", level, "not a level of the IAP2 spectrum; field left out", row=False)
+        facets(m, row, file, line)
+        for value in _values(row, "number_of_participants"):  # methods: size keys (small, large, ...)
+            facet(m, "facet", "group-size", value)
+
+    for file, line, oid, row in entries("organization", "organisations"):
+        o = iri(entity_iri("organisation", f"participedia-{oid}"))
+        if not common(o, row, file, line, "organization", oid):
+            counts["organisations mapped"] = counts.get("organisations mapped", 0) - 1
+            continue
+        mapped(file, True)
+        organisation(oid, clean_text(row["title"]))
+        sectors = _values(row, "sector")
+        types = [SECTORS.get(s.casefold()) for s in sectors]
+        for s, t in zip(sectors, types):
+            if t is None:
+                reject(file, line, "sector", s, "unknown sector; the organisation is typed as unspecified", row=False)
+        for t in sorted({t for t in types if t} or {"unspecified"}):
+            add(quad(o, _T["classification"], iri(vocab.iri("orgtype", t)), g))
+        classified.add(o)
+        place(o, row, file, line)
+        links(o, row, file, line, ("specific_methods_tools_techniques",))
+        facets(o, row, file, line)
+
+    for file, line, cid, row in entries("case", "cases"):
+        c = iri(entity_iri("case", f"participedia-{cid}"))
+        if not common(c, row, file, line, "case", cid):
+            counts["cases mapped"] = counts.get("cases mapped", 0) - 1
+            continue
+        mapped(file, True)
+        add(quad(c, RDF_TYPE, _C["Case"], g))
+        add(quad(c, _T["label"], literal(clean_text(row.get("title", ""))), g))
+        dates = {}
+        for column, prop in (("start_date", "start"), ("end_date", "end")):
+            text = row.get(column, "").strip()
+            if text:
                 try:
-                    when = When.parse(text[:10])
-                    dates[prop] = when
-                    add(quad(c, _T[prop], literal(when.lexical, when.datatype), g))
-                except ValueError as err:
+                    dates[prop] = date(text, full=False)
+                except FieldError as err:
                     reject(file, line, column, text, f"date not read ({err}); field left out", row=False)
-            if len(dates) == 2 and not dates["start"] <= dates["end"]:
-                reject(file, line, "end_date", dates["end"].lexical, "end before start; end date left out", row=False)
-                out.remove(quad(c, _T["end"], literal(dates["end"].lexical, dates["end"].datatype), g))
-            place(c, row, file, line)
-            parent = _ident(row.get("is_component_of_id", ""))
-            if parent:
-                add(quad(c, _T["partOf"], iri(entity_iri("case", f"participedia-{parent}")), g))
-            for column in ("specific_methods_tools_techniques_titles", "specific_methods_tools_techniques"):
-                for lid, ltype, lname in parse_links(row.get(column, "")):
-                    if ltype == "method":
-                        add(quad(c, _T["method"], method(lid, lname), g))
-            level = row.get("public_spectrum", "").strip()
-            if level in IAP2:
-                add(quad(c, _T["iap2"], iri(vocab.iri("iap2", IAP2[level])), g))
-            elif level and level.casefold() not in NO_VALUE:
-                reject(file, line, "public_spectrum", level, "not a level of the IAP2 spectrum; field left out", row=False)
-            for stem, (prop, suffix) in CASE_FACETS.items():
-                for value in _values(row, stem):
-                    facet(c, prop, suffix, value)
-            for value in _values(row, "number_of_participants"):
-                n = _ident(value)
-                if n is None:
-                    reject(file, line, "number_of_participants", value, "not a whole number; field left out", row=False)
-                else:
-                    add(quad(c, _T["participants"], literal(n, XSD_INTEGER), g))
-            oid = _ident(row.get("primary_organizer_id", ""))
-            if row.get("primary_organizer_id", "").strip() and oid is None:
-                reject(file, line, "primary_organizer_id", row["primary_organizer_id"], "a Participedia id is a number; organiser left out", row=False)
-            if oid:
-                o = organisation(oid, clean_text(row.get("primary_organizer_title", "")))
-                membership_quads(add, g, key=f"participedia-{oid}--organiser--participedia-case-{cid}", agent=o,
-                                 target=c, role="organiser", role_iri=iri(vocab.iri("role", "organiser")), sources=[doc])
-            count("cases mapped")
+        try:
+            date_range(dates.get("start"), dates.get("end"))
+        except FieldError as err:
+            reject(file, line, "end_date", dates["end"].lexical, f"{err}; end date left out", row=False)
+            del dates["end"]
+        for prop, when in dates.items():
+            add(quad(c, _T[prop], literal(when.lexical, when.datatype), g))
+        place(c, row, file, line)
+        parent_text = row.get("is_component_of_id", "").strip()
+        parent = _ident(parent_text)
+        if parent:
+            add(quad(c, _T["partOf"], iri(entity_iri("case", f"participedia-{parent}")), g))
+        elif parent_text:
+            reject(file, line, "is_component_of_id", parent_text, "a Participedia id is a whole number; field left out", row=False)
+        links(c, row, file, line, ("specific_methods_tools_techniques_titles", "specific_methods_tools_techniques"))
+        level = row.get("public_spectrum", "").strip()
+        if level in IAP2:
+            add(quad(c, _T["iap2"], iri(vocab.iri("iap2", IAP2[level])), g))
+        elif level and level.casefold() not in NO_VALUE:
+            reject(file, line, "public_spectrum", level, "not a level of the IAP2 spectrum; field left out", row=False)
+        facets(c, row, file, line)
+        for value in _values(row, "number_of_participants"):
+            try:
+                n = count_of(value)
+            except FieldError as err:
+                reject(file, line, "number_of_participants", value[:80], f"{err}; field left out", row=False)
+                continue
+            if n is not None:
+                add(quad(c, _T["participants"], literal(n, XSD_INTEGER), g))
+        oid = _ident(row.get("primary_organizer_id", ""))
+        if row.get("primary_organizer_id", "").strip() and oid is None:
+            reject(file, line, "primary_organizer_id", row["primary_organizer_id"], "a Participedia id is a number; organiser left out", row=False)
+        if oid:
+            o = organisation(oid, clean_text(row.get("primary_organizer_title", "")))
+            membership_quads(add, g, key=f"participedia-{oid}--organiser--participedia-case-{cid}", agent=o,
+                             target=c, role="organiser", role_iri=iri(vocab.iri("role", "organiser")), sources=[doc])
 
     # Organisations only known as organisers of cases (no organisation export given) still
     # need a type for the shapes: unspecified, which says exactly that.
@@ -444,7 +576,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         add(quad(o, _T["classification"], iri(vocab.iri("orgtype", "unspecified")), g))
     counts["organisations (all, incl. organisers only named by cases)"] = len(orgs_made)
     counts["method concepts (all, incl. methods only named by links)"] = len(methods_made)
-    return SourceResult(source, out, rejects, counts)
+    return SourceResult(source, out, rejects, counts, ledgers=[ledgers[f] for f in files])
 
 
 def _own_method_labels(vocab) -> dict[str, str]:  # noqa: ANN001

@@ -1,0 +1,203 @@
+"""Hostile and unlucky input, one test per case that issue 16 found getting through.
+
+Every fixture here is written by hand, in the real layouts (CORDIS's Horizon Europe tables,
+Participedia's exports), with one bad value each. The promise under test: an external source is
+lenient (a bad row or field becomes a reject naming file, line, field and value, and the build
+goes on), the graph it leaves conforms to the shapes, and every row read is kept, filtered by a
+named filter or rejected. The endpoint, CLI and file-replacement cases are further down.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from graph.validate import validate_lines
+from ingest.sources.cordis import CordisFilter, cordis_quads
+from ingest.sources.participedia import participedia_quads
+
+from .conftest import SEED_RECORDS
+
+PROJECT_HEADER = ["id", "acronym", "status", "title", "startDate", "endDate", "totalCost", "ecMaxContribution",
+                  "legalBasis", "frameworkProgramme", "fundingScheme", "objective", "rcn", "programmePart"]
+ORG_HEADER = ["projectID", "organisationID", "name", "shortName", "activityType", "city", "country",
+              "organizationURL", "role", "ecContribution"]
+GOOD_PROJECT = {"id": "101000001", "acronym": "GOOD", "title": "A good project", "startDate": "2023-01-01",
+                "endDate": "2025-12-31", "totalCost": "1000.0", "ecMaxContribution": "900.0",
+                "legalBasis": "HORIZON.2.2", "frameworkProgramme": "HORIZON", "fundingScheme": "HORIZON-CSA"}
+GOOD_ORG = {"projectID": "101000001", "organisationID": "999999001", "name": "GOOD ORG", "activityType": "HES",
+            "city": "GENT", "country": "BE", "role": "coordinator", "ecContribution": "900.0"}
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]], delimiter: str = ",") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, header, delimiter=delimiter, lineterminator="\n")
+    w.writeheader()
+    for row in rows:
+        w.writerow({k: row.get(k, "") for k in header})
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def cordis_dir(tmp_path: Path, projects: list[dict], orgs: list[dict]) -> Path:
+    d = tmp_path / "cordis"
+    write_csv(d / "project.csv", PROJECT_HEADER, [GOOD_PROJECT, *projects])
+    write_csv(d / "organization.csv", ORG_HEADER, [GOOD_ORG, *orgs])
+    return d
+
+
+@pytest.fixture(scope="module")
+def base_lines():
+    from graph.build import generate_lines
+
+    return generate_lines(SEED_RECORDS)[0]
+
+
+def conforms(base_lines, result) -> None:
+    report = validate_lines(base_lines + result.lines)
+    assert report.conforms, str(report)
+    assert result.accounts_close(), [str(ledger) for ledger in result.ledgers]
+
+
+def rejected(result) -> set[tuple[str, int, str, str]]:
+    return {(p.file, p.line, p.field, p.value) for p in result.rejects}
+
+
+# -- item 3: one odd row in an external export no longer fails the build ----------------------
+
+@pytest.mark.parametrize("org, field, value", [
+    ({"activityType": "XYZ"}, "activityType", "XYZ"),                         # unknown activity type
+    ({"organisationID": "9" * 40}, "organisationID", "9" * 40),                # 40-digit PIC
+    ({"organisationID": "٩٩٩٩٩٩٠٠٢"}, "organisationID", "٩٩٩٩٩٩٠٠٢"),         # Arabic-Indic digits
+    ({"ecContribution": "1e309"}, "ecContribution", "1e309"),                  # beyond any decimal
+    ({"ecContribution": "1" * 25}, "ecContribution", "1" * 25),                # beyond the store's decimals
+])
+def test_an_odd_cordis_organisation_row_is_a_reject_not_a_shacl_failure(tmp_path, base_lines, org, field, value):
+    row = {**GOOD_ORG, "organisationID": "999999002", **org}
+    result = cordis_quads(cordis_dir(tmp_path, [], [row]), "cordis-odd")
+    assert ("organization.csv", 3, field, value) in rejected(result)
+    conforms(base_lines, result)
+
+
+@pytest.mark.parametrize("project, field, value", [
+    ({"startDate": "2025-01-01", "endDate": "2020-01-01"}, "endDate", "2020-01-01"),  # end before start
+    ({"totalCost": "1e309"}, "totalCost", "1e309"),
+    ({"totalCost": "NaN"}, "totalCost", "NaN"),
+    ({"ecMaxContribution": "0.0000000000000000000001"}, "ecMaxContribution", "0.0000000000000000000001"),
+    ({"startDate": "10000-01-01"}, "startDate", "10000-01-01"),
+])
+def test_an_odd_cordis_project_row_is_a_field_reject(tmp_path, base_lines, project, field, value):
+    result = cordis_quads(cordis_dir(tmp_path, [{**GOOD_PROJECT, "id": "101000002", **project}], []), "cordis-odd")
+    assert ("project.csv", 3, field, value) in rejected(result)
+    conforms(base_lines, result)
+
+
+def test_an_odd_participedia_count_is_a_field_reject(tmp_path, base_lines):
+    header = ["id", "type", "title", "url", "start_date", "end_date", "number_of_participants_1", "latitude"]
+    write_csv(tmp_path / "cases.csv", header, [
+        {"id": "1", "type": "case", "title": "Huge", "number_of_participants_1": "9" * 5000},
+        {"id": "2", "type": "case", "title": "Backwards", "start_date": "2021-05-01", "end_date": "2020-01-01"},
+        {"id": "3", "type": "case", "title": "Tiny latitude", "latitude": "0.00001"},
+    ])
+    result = participedia_quads(tmp_path, "participedia-odd")
+    assert {(p.line, p.field) for p in result.rejects} == {(2, "number_of_participants"), (3, "end_date")}
+    # item 14: a coordinate is written as a plain decimal, never "1e-05"
+    assert any('"0.00001"^^<http://www.w3.org/2001/XMLSchema#decimal>' in line for line in result.lines)
+    conforms(base_lines, result)
+
+
+# -- item 4: H2020 projects listed under several programme parts --------------------------------
+
+def test_a_project_in_several_programme_parts_is_kept_by_any_of_them(tmp_path, base_lines):
+    projects = [{**GOOD_PROJECT, "id": "200001", "legalBasis": "", "frameworkProgramme": "H2020",
+                 "programmePart": "Innovation in SMEs,SC6"},
+                {**GOOD_PROJECT, "id": "200002", "legalBasis": "", "frameworkProgramme": "H2020", "programmePart": "SC1,SC6"},
+                {**GOOD_PROJECT, "id": "200003", "legalBasis": "", "frameworkProgramme": "H2020", "programmePart": "SC1"}]
+    orgs = [{**GOOD_ORG, "projectID": pid} for pid in ("200001", "200002", "200003")]
+    result = cordis_quads(cordis_dir(tmp_path, projects, orgs), "cordis-parts",
+                          filters=CordisFilter(parts=frozenset({"SC6"})))
+    assert result.counts["projects kept"] == 2 and result.counts["participations kept"] == 2
+    project_ledger, org_ledger = result.ledgers
+    assert dict(project_ledger.filtered) == {"parts": 2}  # GOOD (HORIZON.2.2) and 200003 (SC1), by name
+    assert dict(org_ledger.filtered) == {"project not kept (parts)": 2}
+    # each part is a programme of its own, and the project is funded under both
+    funders = [line for line in result.lines if "cordis-200001" in line.split()[0] and "schema.org/funder" in line]
+    assert len(funders) == 2
+    conforms(base_lines, result)
+
+
+# -- item 6: malformed arrays, duplicate ids, ragged rows, orphan participations ----------------
+
+def test_ragged_rows_and_duplicate_ids_are_rejects(tmp_path, base_lines):
+    d = cordis_dir(tmp_path, [GOOD_PROJECT], [])
+    with (d / "organization.csv").open("a", encoding="utf-8") as f:
+        f.write("101000001,999999003,TOO FEW\n")
+        f.write("101000001,999999004,TOO MANY,,HES,GENT,BE,,participant,1.0,extra,cells\n")
+    result = cordis_quads(d, "cordis-ragged")
+    assert {(p.file, p.line, p.field) for p in result.rejects} >= {
+        ("project.csv", 3, "id"), ("organization.csv", 3, ""), ("organization.csv", 4, "")}
+    conforms(base_lines, result)
+
+
+def test_a_participation_without_its_project_is_a_reject_under_any_filter(tmp_path):
+    orgs = [{**GOOD_ORG, "projectID": "101999999"}]
+    for filters in (CordisFilter(), CordisFilter(parts=frozenset({"HORIZON.2.2"})), CordisFilter(since=2000)):
+        result = cordis_quads(cordis_dir(tmp_path, [], orgs), "cordis-orphan", filters=filters)
+        assert ("organization.csv", 3, "projectID", "101999999") in rejected(result), filters
+        assert result.accounts_close()
+
+
+def test_participedia_malformed_links_duplicate_ids_and_ragged_rows(tmp_path, base_lines):
+    header = ["id", "type", "title", "url", "specific_methods_tools_techniques_titles", "country"]
+    write_csv(tmp_path / "cases.csv", header, [
+        {"id": "1", "type": "case", "title": "First", "specific_methods_tools_techniques_titles": '{"(145,method,Survey)",(oops'},
+        {"id": "1", "type": "case", "title": "Second with the same id"},
+        {"id": "2", "type": "case", "title": "Israel", "country": "ישראל"},
+        {"id": "3", "type": "case", "title": "Palestine", "country": "Palestinian Territory"},
+    ])
+    with (tmp_path / "cases.csv").open("a", encoding="utf-8") as f:
+        f.write("4,case,Too few\n")
+        f.write("5,case,Too many,,,,x,y\n")
+    result = participedia_quads(tmp_path, "participedia-odd")
+    assert {(p.line, p.field) for p in result.rejects} == {
+        (2, "specific_methods_tools_techniques_titles"), (3, "id"), (6, ""), (7, "")}
+    labels = [line for line in result.lines if line.startswith("<https://w3id.org/democracy-kg/id/case/participedia-1> "
+                                                               "<http://www.w3.org/2000/01/rdf-schema#label>")]
+    assert len(labels) == 1  # one IRI, one label: the first row stands
+    # item 7: country names in other scripts and common English forms
+    text = "\n".join(result.lines)
+    assert "country/ISR" in text and "country/PSE" in text
+    assert str(result.ledgers[0]) == "cases.csv: read 6 = kept 3 + rejected 3"
+    conforms(base_lines, result)
+
+
+# -- item 10: line separators inside quoted fields -------------------------------------------------
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x0c", "\x85", "\x1c", "\x1d", "\x1e", "\x0b"])
+def test_cordis_rows_split_only_at_line_ends(tmp_path, separator):
+    project = {**GOOD_PROJECT, "id": "101000005", "title": f"Before{separator}after", "objective": f"a{separator}b"}
+    result = cordis_quads(cordis_dir(tmp_path, [project], []), "cordis-seps")
+    assert result.rejects == [] and result.counts["projects kept"] == 2
+    assert str(result.ledgers[0]) == "project.csv: read 2 = kept 2 + rejected 0"
+
+
+# -- item 11: a long field, bytes that are not UTF-8 -------------------------------------------------
+
+def test_a_field_over_128_kb_is_read(tmp_path):
+    project = {**GOOD_PROJECT, "id": "101000006", "objective": "x" * 300_000}
+    result = cordis_quads(cordis_dir(tmp_path, [project], []), "cordis-long")
+    assert result.rejects == [] and result.counts["projects kept"] == 2
+
+
+def test_bytes_that_are_not_utf8_cost_one_row_named_by_line(tmp_path):
+    d = cordis_dir(tmp_path, [], [])
+    with (d / "organization.csv").open("ab") as f:
+        f.write(b"101000001,999999005,CAF\xe9 LATIN-1,,HES,GENT,BE,,participant,1.0\n")
+    result = cordis_quads(d, "cordis-bytes")
+    [problem] = result.rejects
+    assert (problem.file, problem.line) == ("organization.csv", 3) and "not UTF-8" in problem.message
+    assert result.counts["participations kept"] == 1 and result.accounts_close()
