@@ -112,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_arguments(p, "SPARQL 1.1 query endpoint to run against instead of the local store, "
                            "e.g. http://127.0.0.1:7878/query")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: %(default)s)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses fetch from the addresses they name (refused by default: a query "
+                        "must not make this machine send requests elsewhere)")
     p.set_defaults(func=_cmd_query)
 
     p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint (127.0.0.1:7878)",
@@ -366,6 +369,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     from .library import LibraryError, ParameterError, QueryNotFound, get_query, load_library, parse_query_file, standalone
     from .query import execute, format_result
     from .remote import EndpointError, SparqlEndpoint, make_auth
+    from .sparql_text import QueryRefused
     from .store import StoreNotFound, open_store
 
     if args.list:
@@ -396,8 +400,8 @@ def _cmd_query(args: argparse.Namespace) -> int:
             return EXIT_OK
         store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
                  if args.endpoint else open_store(args.store))
-        result = execute(query, store, params)
-    except (StoreNotFound, OSError, QueryNotFound, LibraryError, ParameterError, EndpointError) as err:
+        result = execute(query, store, params, allow_service=args.allow_service)
+    except (StoreNotFound, OSError, QueryNotFound, LibraryError, ParameterError, EndpointError, QueryRefused) as err:
         print(f"dkg query: {err}", file=sys.stderr)
         return EXIT_USAGE
     except SyntaxError as err:

@@ -35,6 +35,7 @@ import pyoxigraph as ox
 from ingest.namespaces import PREFIXES
 
 from .library import NamedQuery, get_query, parse_query_file, with_values
+from .sparql_text import check_query
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,11 +57,18 @@ class QueryResult:
 
 
 def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
-              bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-    """Execute ``sparql`` on ``store`` (embedded or remote); ``bindings`` bind variables to RDF terms."""
+              bindings: dict[str, ox.NamedNode | ox.Literal] | None = None, *,
+              allow_service: bool = False) -> QueryResult:
+    """Execute ``sparql`` on ``store`` (embedded or remote); ``bindings`` bind variables to RDF terms.
+
+    On the embedded store the text is checked first (:func:`graph.sparql_text.check_query`):
+    ``SERVICE`` clauses, which would make this machine fetch other addresses, are refused unless
+    ``allow_service``; text nested deep enough to overflow the engine's stack is refused always.
+    """
     sparql = with_values(sparql, bindings or {})
     if not isinstance(store, ox.Store):
         return store.query(sparql)
+    check_query(sparql, allow_service=allow_service)
     answer = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult([], boolean=bool(answer))
@@ -165,7 +173,7 @@ def as_query(query_or_name: str | NamedQuery | Path) -> NamedQuery:
 
 
 def execute(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpoint | Path | str = "build",
-            params: dict[str, object] | None = None) -> QueryResult:
+            params: dict[str, object] | None = None, *, allow_service: bool = False) -> QueryResult:
     """Run a named question (or SPARQL text) with its parameters bound as RDF terms.
 
     A query with a ``# Parameters:`` header checks its parameters against it (names, kinds,
@@ -178,7 +186,7 @@ def execute(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndp
         bindings = query.bind(params)
     else:
         bindings = {k: v if isinstance(v, (ox.NamedNode, ox.Literal)) else ox.Literal(str(v)) for k, v in params.items()}
-    return run_query(connect(store), query.text, bindings)
+    return run_query(connect(store), query.text, bindings, allow_service=allow_service)
 
 
 def select(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpoint | Path | str = "build",

@@ -11,6 +11,14 @@ graphs, and the query editor page it ships at ``/``. democracy-kg adds the safe 
   server keeps answering. Oxigraph cancels a query only while it streams results, so a guard
   (:class:`GuardedEndpoint`) listens on the public address, forwards to Oxigraph on a private
   loopback port, and replaces the Oxigraph process when a request overstays the timeout;
+- **closed to the outside**: the guard reads every query before Oxigraph does and refuses
+  ``SERVICE`` clauses (the endpoint never fetches from another address for a client), text over
+  :data:`graph.sparql_text.MAX_QUERY_CHARS` and nesting deeper than
+  :data:`graph.sparql_text.MAX_NESTING` (which would overflow the backend's stack); on a
+  loopback address it answers only requests addressed to a loopback name (no DNS rebinding);
+  every answer carries ``nosniff``, ``DENY`` framing and ``no-referrer`` headers;
+- **whole answers or errors**: the guard spools the backend's answer before sending it with its
+  ``Content-Length``; a query the timeout stopped is a ``503``, never a ``200`` with half a file;
 - **union default graph**, as ``dkg query``: the same questions give the same answers;
 - **a snapshot**: the server opens the release that ``build/current`` points to when it starts.
   Builds never write into a published release (they write a new one and swap the link), so a
@@ -28,12 +36,15 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .sparql_text import QueryRefused, check_query
 from .store import DEFAULT_BUILD_DIR, BuildLayout, StoreNotFound, pin_release, resolve_store_path
 
 DEFAULT_HOST = "127.0.0.1"
@@ -145,6 +156,8 @@ class GuardedEndpoint(ThreadingHTTPServer):
 
     daemon_threads = True
     GRACE = 2.0
+    #: Connections waiting to be accepted (the default of 5 made 200 simultaneous clients wait seconds).
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], store: Path, timeout: int, cors: bool = False,
                  say: Callable[[str], None] = print):
@@ -203,11 +216,39 @@ class GuardedEndpoint(ThreadingHTTPServer):
             self.backend.kill()
 
 
-HELD_BACK = 1 << 16
 MAX_REQUEST_BYTES = 8 << 20  # a query is text; nothing larger is ever needed by a read-only endpoint
+#: Answers up to this size are spooled in memory, larger ones in a temporary file.
+SPOOL_IN_MEMORY = 16 << 20
 _CANCELLED = b"operation has been cancelled"
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
                "transfer-encoding", "upgrade", "host", "content-length"}
+#: Sent with every answer: no MIME sniffing, no framing by other sites, no referrer to elsewhere.
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                    "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "no-referrer"}
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def query_text(method: str, path: str, content_type: str, body: bytes | None) -> str | None:
+    """The SPARQL query (or update) a protocol request carries, ``None`` when it carries none.
+
+    >>> query_text("GET", "/query?query=ASK%7B%7D", "", None)
+    'ASK{}'
+    >>> query_text("POST", "/query", "application/x-www-form-urlencoded", b"query=SELECT+*")
+    'SELECT *'
+    >>> query_text("POST", "/query", "application/sparql-query; charset=utf-8", b"ASK {}")
+    'ASK {}'
+    """
+    parts = []
+    params = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query, keep_blank_values=True)
+    parts += params.get("query", []) + params.get("update", [])
+    kind = content_type.split(";")[0].strip().lower()
+    if method == "POST" and body:
+        if kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True)
+            parts += form.get("query", []) + form.get("update", [])
+        elif kind in ("application/sparql-query", "application/sparql-update"):
+            parts.append(body.decode("utf-8"))
+    return "\n".join(parts) if parts else None
 
 
 class _ForwardingHandler(BaseHTTPRequestHandler):
@@ -222,7 +263,22 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the backend is the server
         pass
 
+    def _host_allowed(self) -> bool:
+        """On a loopback address only loopback names: a page elsewhere cannot rebind its DNS name here."""
+        if not is_loopback(self.server.server_address[0]):
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        if host.startswith("["):
+            name = host[:host.find("]") + 1]
+        else:
+            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return name in _LOOPBACK_NAMES
+
     def _forward(self) -> None:
+        if not self._host_allowed():
+            self._error(421, f"this endpoint answers at {self.server.server_address[0]} or localhost, "
+                             f"not {self.headers.get('Host', '')!r}")
+            return
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self._error(411, "send the request body with a Content-Length")
             return
@@ -238,41 +294,60 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self._error(413, f"request body over {MAX_REQUEST_BYTES // (1 << 20)} MiB; this endpoint only answers queries")
             return
         body = self.rfile.read(length) if length else None
+        try:
+            text = query_text(self.command, self.path, self.headers.get("Content-Type", ""), body)
+            if text is not None:
+                check_query(text)
+        except UnicodeDecodeError:
+            self._error(400, "the query is not UTF-8 text")
+            return
+        except QueryRefused as err:
+            self._error(400, f"query refused: {err}")
+            return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
         request_id, _, port = self.server.begin()
-        sent_headers = False
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port)
-            connection.request(self.command, self.path, body=body, headers=headers)
-            response = connection.getresponse()
-            # Hold the answer back until it is complete or longer than HELD_BACK bytes: Oxigraph
-            # sends "200 OK" before it evaluates, and when its own timeout cancels the query it
-            # ends the body with a message instead of results. A short answer that ends so
-            # becomes a 503 here; a long one is real results, streamed on.
-            head = response.read(HELD_BACK)
-            complete = len(head) < HELD_BACK
-            if complete and _CANCELLED in head[-200:]:
-                self.server.end(request_id)
-                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout")
-                return
-            self.send_response_only(response.status, response.reason)
-            for key, value in response.getheaders():
-                if key.lower() not in _HOP_BY_HOP:
-                    self.send_header(key, value)
-            if complete:
-                self.send_header("Content-Length", str(len(head)))
-            self.end_headers()
-            sent_headers = True
-            self.wfile.write(head)
-            while not complete and (chunk := response.read(1 << 16)):
-                self.wfile.write(chunk)
-        except (OSError, http.client.HTTPException):
-            stopped = self.server.end(request_id)
-            if not sent_headers:
+        # The whole answer is read from the backend first, as fast as it comes, into a spool; only
+        # then does the client get it. So the watchdog times the backend's work alone (a slow
+        # client no longer runs a download into the timeout and gets half a file with "200 OK"),
+        # a cancelled or cut answer becomes an error status, and every answer has a
+        # Content-Length the client can check its copy against.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port)
+                connection.request(self.command, self.path, body=body, headers=headers)
+                response = connection.getresponse()
+                while chunk := response.read(1 << 16):
+                    spool.write(chunk)
+                connection.close()
+            except (OSError, http.client.HTTPException):
+                stopped = self.server.end(request_id)
                 self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout" if stopped
                             else "the SPARQL backend is unavailable; retry")
-            return
-        self.server.end(request_id)
+                return
+            stopped = self.server.end(request_id)
+            size = spool.tell()
+            spool.seek(max(0, size - 200))
+            tail = spool.read()
+            if stopped or (response.status == 200 and _CANCELLED in tail):
+                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout")
+                return
+            spool.seek(0)
+            try:
+                self.send_response_only(response.status, response.reason)
+                for key, value in response.getheaders():
+                    if key.lower() not in _HOP_BY_HOP and key not in SECURITY_HEADERS:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(size))
+                self._security_headers()
+                self.end_headers()
+                if self.command != "HEAD":
+                    shutil.copyfileobj(spool, self.wfile, 1 << 16)
+            except OSError:
+                pass  # the client went away
+
+    def _security_headers(self) -> None:
+        for key, value in SECURITY_HEADERS.items():
+            self.send_header(key, value)
 
     def _error(self, status: int, message: str) -> None:
         data = (message + "\n").encode()
@@ -280,6 +355,7 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self.send_response_only(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
+            self._security_headers()
             self.end_headers()
             self.wfile.write(data)
         except OSError:

@@ -10,6 +10,7 @@ named filter or rejected. The endpoint, CLI and file-replacement cases are furth
 from __future__ import annotations
 
 import csv
+import time
 import io
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from ingest.sources.cordis import CordisFilter, cordis_quads
 from ingest.sources.participedia import participedia_quads
 
 from .conftest import SEED_RECORDS
+
+CURATED = "https://w3id.org/democracy-kg/graph/curated"
 
 PROJECT_HEADER = ["id", "acronym", "status", "title", "startDate", "endDate", "totalCost", "ecMaxContribution",
                   "legalBasis", "frameworkProgramme", "fundingScheme", "objective", "rcn", "programmePart"]
@@ -201,3 +204,191 @@ def test_bytes_that_are_not_utf8_cost_one_row_named_by_line(tmp_path):
     [problem] = result.rejects
     assert (problem.file, problem.line) == ("organization.csv", 3) and "not UTF-8" in problem.message
     assert result.counts["participations kept"] == 1 and result.accounts_close()
+
+
+# -- items 1, 2, 8, 14: the endpoint is closed to the outside and answers whole -------------------
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that records every connection it is sent (and closes it)."""
+
+    def __init__(self):
+        import socket
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(16)
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.seen: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.seen.append(connection.recv(4096))
+                except OSError:
+                    self.seen.append(b"")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.socket.close()
+
+
+@pytest.fixture
+def listener():
+    found = Listener()
+    yield found
+    found.close()
+
+
+@pytest.fixture(scope="module")
+def guarded(library_build):
+    from .test_serve import free_port, start_dkg_serve, stop
+
+    port = free_port()
+    process = start_dkg_serve(library_build.layout.root, port, timeout=2)
+    yield f"http://127.0.0.1:{port}", process, port
+    stop(process)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+@pytest.mark.parametrize("clause", ["SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }}",
+                                    "{{ ?x ?y ?z }} UNION {{ service SILENT <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"])
+def test_the_endpoint_never_fetches_a_service_address(guarded, listener, how, clause):
+    import requests
+
+    base, process, _ = guarded
+    query = "SELECT * WHERE { " + clause.format(port=listener.port) + " }"
+    if how == "get":
+        r = requests.get(f"{base}/query", params={"query": query}, timeout=30)
+    elif how == "form":
+        r = requests.post(f"{base}/query", data={"query": query}, timeout=30)
+    else:
+        r = requests.post(f"{base}/query", data=query.encode(), headers={"Content-Type": "application/sparql-query"},
+                          timeout=30)
+    assert r.status_code == 400 and "SERVICE" in r.text and "line 1" in r.text
+    assert listener.seen == [] and process.poll() is None
+
+
+def test_dkg_query_refuses_service_unless_allowed(library_build, listener, capsys):
+    from graph.cli import main
+
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    assert main(["query", query, "--store", str(library_build.layout.root)]) == 2
+    assert "SERVICE clauses are refused" in capsys.readouterr().err
+    assert listener.seen == []
+    # The check is real: allowed, the embedded engine does send the request (and reports the
+    # listener's hang-up as an error with exit 2, no traceback).
+    assert main(["query", query, "--store", str(library_build.layout.root), "--allow-service"]) == 2
+    assert listener.seen and listener.seen[0].startswith(b"POST /sparql")
+
+
+@pytest.mark.parametrize("text", ["SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+                                  "SELECT * WHERE { FILTER(" + "(" * 20000 + "1" + ")" * 20000 + ") }"])
+def test_a_deeply_nested_query_is_refused_before_the_engine_crashes(library_build, text, capsys):
+    from graph.cli import main
+
+    # In-process: pyoxigraph overflows its stack on these (a segmentation fault, no exception).
+    assert main(["query", text, "--store", str(library_build.layout.root)]) == 2
+    assert "nested more than" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_nested_query_flood_leaves_other_clients_at_full_success(guarded):
+    import threading
+
+    import requests
+
+    base, process, _ = guarded
+    flood = "SELECT * WHERE " + "{" * 5000 + "}" * 5000
+    stop = threading.Event()
+    refused: list[int] = []
+
+    def attack() -> None:
+        while not stop.is_set():
+            refused.append(requests.post(f"{base}/query", data={"query": flood}, timeout=30).status_code)
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=attack) for _ in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        answers = [requests.get(f"{base}/query", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).status_code
+                   for _ in range(40)]
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert answers == [200] * 40
+    assert refused and set(refused) == {400}
+    assert process.poll() is None
+
+
+@pytest.mark.slow
+def test_a_slow_client_gets_the_whole_answer_or_an_error_never_half(guarded, library_build):
+    """The watchdog times the backend's work only: reading an answer slowly is not query time."""
+    import socket
+
+    base, _, port = guarded
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(b"GET /store?graph=https%3A%2F%2Fw3id.org%2Fdemocracy-kg%2Fgraph%2Fcurated HTTP/1.0\r\n"
+                  b"Host: 127.0.0.1\r\nAccept: application/n-triples\r\n\r\n")
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        data = b""
+        started = time.monotonic()
+        while chunk := s.recv(4096):
+            data += chunk
+            if time.monotonic() - started < 6:  # slower than the 2 s timeout + 2 s grace allow
+                time.sleep(0.01)
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert time.monotonic() - started > 4.5
+    assert head.startswith(b"HTTP/1.0 200")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+    assert len(body) == length
+    import requests
+
+    expected = requests.post(f"{base}/query", data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{CURATED}> {{ ?s ?p ?o }} }}"},
+                             headers={"Accept": "text/csv"}, timeout=30).text.split()[1]
+    assert body.count(b"\n") == int(expected)
+
+
+@pytest.mark.slow
+def test_a_query_cancelled_while_streaming_is_an_error_status(guarded):
+    import requests
+
+    base, process, _ = guarded
+    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    r = requests.get(f"{base}/query", params={"query": endless}, headers={"Accept": "text/csv"}, timeout=120)
+    assert r.status_code == 503 and "timeout" in r.text
+    assert "cancelled" not in r.text.lower() or r.status_code != 200
+    assert process.poll() is None
+
+
+@pytest.mark.slow
+def test_security_headers_host_check_and_backlog(guarded):
+    import subprocess
+
+    import requests
+
+    base, _, port = guarded
+    r = requests.get(f"{base}/query", params={"query": "ASK {}"}, timeout=30)
+    assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
+    assert r.headers["Referrer-Policy"] == "no-referrer"
+    rebound = requests.get(f"{base}/query", params={"query": "ASK {}"}, headers={"Host": f"attacker.example:{port}"},
+                           timeout=30)
+    assert rebound.status_code == 421 and rebound.headers["X-Frame-Options"] == "DENY"
+    assert requests.get(f"http://localhost:{port}/query", params={"query": "ASK {}"}, timeout=30).status_code == 200
+    listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    backlog = int(listening.split()[2])  # Send-Q of a listening socket is its backlog
+    assert backlog >= 128, listening
