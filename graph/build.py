@@ -47,6 +47,8 @@ from ingest.sources import SourceResult, load_config, map_source
 from ingest.vocab import Vocabularies, load_vocabularies
 
 from .store import DEFAULT_BUILD_DIR, BuildLayout
+from ingest.csvsafe import spreadsheet_safe
+
 from .shacl_sparql import validate_store
 from .validate import ENGINES, ShaclError, validate_lines
 from .void import describe_dataset, graph_statistics, write_void_turtle
@@ -158,6 +160,7 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     wall = time.perf_counter()
     timings: dict[str, float] = {}
     layout = BuildLayout(out_dir)
+    layout.check()  # before any work: a build that cannot publish must not start
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
     source_results = map_sources(sources, timings)
@@ -268,7 +271,7 @@ def _write_rejects(results: list[SourceResult], path: Path) -> None:
         writer.writerow(["source", "file", "line", "field", "value", "reason"])
         for r in results:
             for p in r.rejects:
-                writer.writerow([r.name, p.file, p.line, p.field, p.value, p.message])
+                writer.writerow([spreadsheet_safe(v) for v in (r.name, p.file, p.line, p.field, p.value, p.message)])
 
 
 def _write_graph_dumps(store: ox.Store, dumps: Path, statistics: dict[str, dict[str, int]]) -> dict[str, int]:

@@ -13,6 +13,7 @@ Exit codes (every command):
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from pathlib import Path
@@ -35,6 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except BrokenPipeError:  # e.g. `dkg query ... | head`
         return EXIT_OK
+    except (OSError, UnicodeError, csv.Error) as err:
+        # The edge: whatever a command did not map to a message of its own still reaches the user
+        # as one line naming the file, never as a traceback.
+        where = f"{err.filename}: " if isinstance(err, OSError) and err.filename else ""
+        what = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+        print(f"dkg {args.command}: {where}{what}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                        description="Record the source in the sources file (replacing an entry of the same name) "
                                    "and rebuild everything, so the source's named graph is replaced, never "
                                    "duplicated. Bad rows go to build/current/rejects.csv.")
-    p.add_argument("adapter", choices=("cordis", "participedia"), help="the kind of export")
+    p.add_argument("adapter", choices=("cordis", "participedia", "assemblies"), help="the kind of export")
     p.add_argument("path", type=Path, help="directory with project.csv and organization.csv (CORDIS) or "
                                            "Participedia export files")
     p.add_argument("--name", help="source name, the named graph graph/<name> (default: the adapter name)")
@@ -249,40 +257,76 @@ def _shacl_report(report, fmt: str) -> str:  # noqa: ANN001
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    if not args.records.is_dir():
+        print(f"dkg build: records directory not found: {args.records}", file=sys.stderr)
+        return EXIT_USAGE
+    return _run_build(args.records, args.out, _sources_file(args), args.shacl_engine, args.format, "dkg build")
+
+
+def _run_build(records: Path, out: Path, sources: Path | None, shacl: str, fmt: str, command: str) -> int:
     from ingest.records import RecordError
     from ingest.sources import ConfigError
 
     from .build import build
     from .validate import ShaclError
 
-    if not args.records.is_dir():
-        print(f"dkg build: records directory not found: {args.records}", file=sys.stderr)
+    unchanged = "build failed; the previous graph (if any) is unchanged"
+    problem = _unwritable(out)
+    if problem:
+        print(f"{command}: cannot write to the output folder {out}: {problem}; choose a writable --out", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return EXIT_USAGE
     try:
-        result = build(args.records, args.out, shacl=args.shacl_engine, sources=_sources_file(args))
+        result = build(records, out, shacl=shacl, sources=sources)
     except RecordError as err:
-        print(_problems_report(err.problems, args.format), file=sys.stderr)
-        print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
+        print(_problems_report(err.problems, fmt), file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return EXIT_INVALID
     except ShaclError as err:
-        print(_shacl_report(err.report, args.format), file=sys.stderr)
-        print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
+        print(_shacl_report(err.report, fmt), file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return EXIT_INVALID
-    except (ConfigError, FileNotFoundError, ValueError) as err:
-        print(f"dkg build: {err}", file=sys.stderr)
-        print("build failed; the previous graph (if any) is unchanged", file=sys.stderr)
+    except (ConfigError, FileNotFoundError, ValueError, UnicodeError) as err:
+        print(f"{command}: {err}", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        where = f" {err.filename}" if getattr(err, "filename", None) else ""
+        print(f"{command}: cannot write or read{where}: {err.strerror or err}; check that the output folder "
+              f"({out}) is a writable directory with free space", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
         return EXIT_USAGE
     print(result.summary())
     return EXIT_OK
 
 
-def _cmd_ingest(args: argparse.Namespace) -> int:
-    import os
+def _unwritable(out: Path) -> str:
+    """Why a build could not write into ``out`` (empty when it can): a file, read-only, missing parent."""
+    import tempfile
 
-    from ingest.sources import ConfigError, upsert_source
+    if out.exists() and not out.is_dir():
+        return "it is a file, not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as err:
+        return err.strerror or str(err)
+    return ""
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    """Record a source and rebuild; the sources file changes only when the build succeeds."""
+    import os
+    import tempfile
+
+    from ingest.sources import ConfigError, load_config, sources_text_with
 
     if not args.path.exists():
         print(f"dkg ingest: not found: {args.path}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.records.is_dir():
+        print(f"dkg ingest: records directory not found: {args.records}", file=sys.stderr)
         return EXIT_USAGE
     entry: dict = {"name": args.name or args.adapter, "adapter": args.adapter,
                    "path": os.path.relpath(args.path.resolve(), args.sources.resolve().parent),
@@ -297,14 +341,33 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             print("dkg ingest: filters apply to CORDIS sources only", file=sys.stderr)
             return EXIT_USAGE
         entry["filter"] = filters
+    # The new sources file is written beside the old one (relative paths resolve the same),
+    # checked, built from, and renamed over the old one only when the build succeeded.
     try:
-        upsert_source(args.sources, entry)
-    except ConfigError as err:
+        text = sources_text_with(args.sources, entry)
+        fd, temp = tempfile.mkstemp(prefix=f".{args.sources.name}.", suffix=".tmp", dir=args.sources.resolve().parent)
+    except (ConfigError, OSError) as err:
         print(f"dkg ingest: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"{args.sources}: source {entry['name']} recorded; rebuilding")
-    args.no_sources, args.shacl_engine = False, "oxigraph"
-    return _cmd_build(args)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            load_config(temp)
+        except ConfigError as err:
+            print(f"dkg ingest: {str(err).replace(temp, str(args.sources))}", file=sys.stderr)
+            print(f"{args.sources} unchanged", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"source {entry['name']}: building with it before recording it in {args.sources}")
+        code = _run_build(args.records, args.out, Path(temp), "oxigraph", args.format, "dkg ingest")
+        if code != EXIT_OK:
+            print(f"{args.sources} unchanged", file=sys.stderr)
+            return code
+        os.replace(temp, args.sources)
+        print(f"{args.sources}: source {entry['name']} recorded")
+        return EXIT_OK
+    finally:
+        Path(temp).unlink(missing_ok=True)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

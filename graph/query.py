@@ -105,7 +105,7 @@ def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None 
         for row in rows:
             writer.writerow(["" if t is None else t.value if fmt == "csv" else str(t) for t in row])
         return buffer.getvalue()
-    cells = [[_clip(compact(t), max_width) for t in row] for row in rows[:max_rows]]
+    cells = [[_clip(visible(compact(t)), max_width) for t in row] for row in rows[:max_rows]]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
              "-+-".join("-" * w for w in widths)]
@@ -113,6 +113,23 @@ def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None 
     if max_rows is not None and len(rows) > max_rows:
         lines.append(f"... ({len(rows)} rows in all)")
     return "\n".join(lines)
+
+
+#: Characters a terminal would act on rather than print: C0 and C1 controls (ESC starts escape
+#: sequences that can move the cursor, retitle the window or hide text) and the bidirectional
+#: overrides that reorder what is shown.
+_INVISIBLE = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
+_INVISIBLE.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
+_INVISIBLE.update({c: f"\\u{c:04x}" for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+
+
+def visible(text: str) -> str:
+    r"""``text`` with terminal controls written as escapes, for tables printed to a terminal.
+
+    >>> print(visible("a\x1b[2Jb\nc"))
+    a\x1b[2Jb\nc
+    """
+    return text.translate(_INVISIBLE)
 
 
 def _clip(text: str, width: int | None) -> str:

@@ -82,16 +82,23 @@ class SparqlEndpoint:
             "Content-Type": "application/sparql-query; charset=utf-8", "Accept": _ACCEPT})
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
-            data = response.json()
-            if "boolean" in data:
-                return QueryResult([], boolean=bool(data["boolean"]))
-            variables = data["head"].get("vars", [])
-            rows = [[_term(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+            try:
+                data = response.json()
+                if "boolean" in data:
+                    return QueryResult([], boolean=bool(data["boolean"]))
+                variables = data["head"].get("vars", [])
+                rows = [[_term(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
+            except (ValueError, KeyError, TypeError, AttributeError) as err:
+                raise EndpointError(f"{self.url}: the answer is not a SPARQL JSON results document "
+                                    f"({type(err).__name__}: {err}); it begins {response.text[:200]!r}") from None
             return QueryResult(variables, rows=rows)
         rdf_format = ox.RdfFormat.from_media_type(media) if media else None
         if rdf_format is None:
             raise EndpointError(f"{self.url}: answer of unexpected type {media or '(none)'}: {response.text[:200]!r}")
-        return QueryResult([], triples=[q.triple for q in ox.parse(response.content, format=rdf_format)])
+        try:
+            return QueryResult([], triples=[q.triple for q in ox.parse(response.content, format=rdf_format)])
+        except (SyntaxError, ValueError) as err:
+            raise EndpointError(f"{self.url}: the answer is not valid {media}: {err}") from None
 
     def select_csv(self, sparql: str) -> bytes:
         """Run a SELECT and return the answer as SPARQL 1.1 CSV (the compact form bulk extraction reads)."""
@@ -155,14 +162,24 @@ def push(store: ox.Store, endpoint: str, *, graphs: Iterable[str] | None = None,
                     response = session.put(endpoint, params={"graph": iri}, data=body, auth=auth, timeout=timeout,
                                            headers={"Content-Type": "application/n-triples"})
                 except requests.RequestException as err:
-                    raise EndpointError(f"{endpoint}: cannot reach the Graph Store endpoint: {err}") from None
+                    raise EndpointError(f"{endpoint}: cannot reach the Graph Store endpoint: {err}"
+                                        f"{_partial(sent, wanted)}") from None
             if response.status_code >= 400:
                 raise EndpointError(f"{endpoint}: PUT graph <{iri}> refused: HTTP {response.status_code} "
-                                    f"{response.reason}: {response.text.strip()[:500]}")
+                                    f"{response.reason}: {response.text.strip()[:500]}{_partial(sent, wanted)}")
             sent[iri] = triples
             if on_graph:
                 on_graph(iri, triples)
     return sent
+
+
+def _partial(sent: dict[str, int], wanted: list[str]) -> str:
+    """What a failed push left on the server: the graphs already replaced and those not sent."""
+    if not sent:
+        return "; no graph on the server was changed"
+    left = [g for g in wanted if g not in sent]
+    return (f"; already replaced on the server: {', '.join(sent)}; not sent (the server keeps its old "
+            f"version): {', '.join(left)}. Push again to finish")
 
 
 def _count_lines(path: Path) -> int:

@@ -19,6 +19,8 @@ Stores are plugins chosen by name, as in rdflib: :data:`BACKENDS` maps a name to
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 from collections.abc import Callable
@@ -33,6 +35,10 @@ DEFAULT_BUILD_DIR = Path("build")
 
 class StoreNotFound(FileNotFoundError):
     """There is no built store at the given place."""
+
+
+class LayoutError(ValueError):
+    """The build directory holds something a build must not overwrite."""
 
 
 class BuildLayout:
@@ -51,30 +57,58 @@ class BuildLayout:
         path.mkdir(parents=True)
         return path
 
+    def check(self) -> None:
+        """Refuse a build directory the build could not publish into, before any work is done.
+
+        ``store``, ``dumps`` and ``current`` must be absent or the links a build makes; the root
+        and ``releases`` must be directories (or absent).
+        """
+        if self.root.exists() and not self.root.is_dir():
+            raise LayoutError(f"{self.root} is a file, not a build directory; choose another --out")
+        if self.releases.exists() and not self.releases.is_dir():
+            raise LayoutError(f"{self.releases} is a file; a build directory keeps its releases there")
+        for link in (self.store, self.dumps, self.current):
+            if (link.exists() or link.is_symlink()) and not link.is_symlink():
+                raise LayoutError(f"{link} exists and is not a link made by dkg build; move it away or "
+                                  "choose another --out")
+
+    @contextlib.contextmanager
+    def _lock(self):  # noqa: ANN202
+        """An exclusive lock on the build directory, held while a release is published and pruned."""
+        with open(self.root / ".lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def publish(self, staging: Path, release_id: str, keep: int = 2) -> Path:
         """Make ``staging`` the current release in one atomic rename; prune old releases."""
+        self.check()
         release = self.releases / release_id
-        staging.rename(release)
-        tmp = self.root / f".current-{os.getpid()}"
-        if tmp.is_symlink() or tmp.exists():
-            tmp.unlink()
-        tmp.symlink_to(Path("releases") / release_id)
-        os.replace(tmp, self.current)  # atomic on POSIX: readers see the old or the new release
-        for name, target in (("store", "current/store"), ("dumps", "current/dumps")):
-            link = self.root / name
-            if not link.is_symlink():
-                if link.exists():
-                    raise FileExistsError(f"{link} exists and is not a link made by dkg build")
-                link.symlink_to(target)
-        self._prune(release, keep)
+        with self._lock():
+            staging.rename(release)
+            tmp = self.root / f".current-{os.getpid()}"
+            if tmp.is_symlink() or tmp.exists():
+                tmp.unlink()
+            tmp.symlink_to(Path("releases") / release_id)
+            os.replace(tmp, self.current)  # atomic on POSIX: readers see the old or the new release
+            for name, target in (("store", "current/store"), ("dumps", "current/dumps")):
+                link = self.root / name
+                if not link.is_symlink():
+                    link.symlink_to(target)
+            self._prune(keep)
         return release
 
-    def _prune(self, current: Path, keep: int) -> None:
+    def _prune(self, keep: int) -> None:
         # Keep the newest `keep` releases: a reader that opened the previous one keeps working.
-        # A release that a running `dkg serve` pinned is kept whatever its age.
+        # A release that a running `dkg serve` pinned is kept whatever its age, and so is the one
+        # `current` points to *now*, read under the lock: builds that race may publish in another
+        # order than their ids sort.
+        current = self.current.resolve()
         releases = sorted((p for p in self.releases.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
         for old in releases[:-keep]:
-            if old != current and not is_pinned(old):
+            if old.resolve() != current and not is_pinned(old):
                 shutil.rmtree(old, ignore_errors=True)
 
     def remove_stale_staging(self) -> list[Path]:
@@ -133,7 +167,10 @@ def resolve_store_path(location: Path | str) -> Path:
 
 def _open_oxigraph(location: Path | str, read_only: bool = True) -> ox.Store:
     path = resolve_store_path(location)
-    return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except (OSError, RuntimeError) as err:  # RocksDB reports a damaged store as RuntimeError
+        raise StoreNotFound(f"{path}: the store cannot be opened ({err}); rebuild it with 'dkg build'") from None
 
 
 def _open_sparql(location: Path | str, read_only: bool = True):  # noqa: ANN202 - graph.remote.SparqlEndpoint

@@ -66,7 +66,7 @@ ENTITY_KINDS = ("organisation", "project", "programme", "event", "city", "output
 PREFIXES.update({kind: f"{BASE}id/{kind}/" for kind in ENTITY_KINDS})
 
 #: Record keys: lower-case ASCII words joined by single hyphens (they become IRI path segments).
-KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # \Z, not $: "$" also matches before a final newline
 
 #: Named graphs that hold build-run metadata and therefore stay out of deterministic dumps.
 NON_CONTENT_GRAPHS = frozenset({str(GRAPH["build"]), str(GRAPH["void"])})

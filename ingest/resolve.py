@@ -51,6 +51,7 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
+from .csvsafe import spreadsheet_safe
 from .namespaces import DCAT, DCTERMS, DKG, ORG, OWL, RDFS, SCHEMA, SKOS, graph_iri
 from .nquads import RDF_TYPE, iri, literal, quad
 from .records.load import Problem
@@ -372,4 +373,4 @@ def write_matches(matches: list[Match], path: Path) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["canonical", "member", "member_source", "rule", "score", "evidence"])
         for m in matches:
-            writer.writerow([m.canonical, m.member, m.graph, m.rule, m.score, m.evidence])
+            writer.writerow([spreadsheet_safe(v) for v in (m.canonical, m.member, m.graph, m.rule, m.score, m.evidence)])

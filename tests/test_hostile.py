@@ -10,6 +10,7 @@ named filter or rejected. The endpoint, CLI and file-replacement cases are furth
 from __future__ import annotations
 
 import csv
+import shutil
 import time
 import io
 from pathlib import Path
@@ -392,3 +393,220 @@ def test_security_headers_host_check_and_backlog(guarded):
     listening = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
     backlog = int(listening.split()[2])  # Send-Q of a listening socket is its backlog
     assert backlog >= 128, listening
+
+
+# -- item 9: dkg ingest changes the sources file only after a successful build --------------------
+
+SOURCES_WITH_COMMENTS = """# my sources: a comment that must survive
+# (and this one)
+
+[[source]]
+name = "keep-me"   # trailing comment
+adapter = "cordis"
+path = "missing-on-purpose"
+optional = true
+"""
+
+
+def test_dkg_ingest_keeps_comments_escapes_titles_and_writes_only_after_the_build(tmp_path, capsys):
+    from graph.cli import main
+    from ingest.sources import load_config
+
+    sources = tmp_path / "sources.toml"
+    sources.write_text(SOURCES_WITH_COMMENTS, encoding="utf-8")
+    d = cordis_dir(tmp_path, [], [])
+    base = ["ingest", "cordis", str(d), "--sources", str(sources), "--records", str(SEED_RECORDS),
+            "--out", str(tmp_path / "out"), "--name", "odd"]
+    # A title with a newline (or any control character) is refused and the file is untouched.
+    assert main([*base, "--title", "two\nlines"]) == 2
+    assert sources.read_text(encoding="utf-8") == SOURCES_WITH_COMMENTS
+    # --retrieved must be a date.
+    assert main([*base, "--retrieved", "last tuesday"]) == 2
+    assert main([*base, "--retrieved", "2024-02-30"]) == 2
+    assert "not a date" in capsys.readouterr().err
+    assert sources.read_text(encoding="utf-8") == SOURCES_WITH_COMMENTS
+    # A build that fails (records with a problem) leaves the sources file as it was.
+    bad_records = tmp_path / "records"
+    shutil.copytree(SEED_RECORDS, bad_records)
+    with (bad_records / "cities.csv").open("a", encoding="utf-8") as f:
+        f.write("xx-nowhere,Nowhere,XX,,,nets4dem-about\n")
+    assert main([*base[:5], "--records", str(bad_records), *base[7:]]) == 1
+    assert sources.read_text(encoding="utf-8") == SOURCES_WITH_COMMENTS
+    assert not list(tmp_path.glob(".sources.toml.*"))  # no temporary file left behind
+    # A good one records the entry, with quotes and backslashes escaped and the comments kept.
+    title = 'CORDIS "sample" \\ test'
+    assert main([*base, "--title", title, "--retrieved", "2024-02-29"]) == 0
+    text = sources.read_text(encoding="utf-8")
+    assert text.startswith(SOURCES_WITH_COMMENTS.rstrip("\n")) and "# trailing comment" in text
+    [_, odd] = load_config(sources)
+    assert (odd.name, odd.title, odd.retrieved) == ("odd", title, "2024-02-29")
+
+
+def test_a_source_name_ending_in_a_newline_is_refused(tmp_path):
+    from ingest.sources import ConfigError, load_config
+
+    config = tmp_path / "s.toml"
+    config.write_text('[[source]]\nname = "cordis\\n"\nadapter = "cordis"\npath = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="lower-case key"):
+        load_config(config)
+
+
+# -- items 11 and 12: errors with a place, and a build directory that cannot take a release -------
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda out: (out / "store").mkdir(parents=True), "is not a link made by dkg build"),
+    (lambda out: (out.parent.mkdir(parents=True, exist_ok=True), out.write_text("a file")), "it is a file"),
+])
+def test_a_build_directory_that_cannot_take_a_release_is_refused_before_any_work(tmp_path, capsys, setup, message):
+    from graph.cli import main
+
+    out = tmp_path / "out"
+    setup(out)
+    assert main(["build", "--records", str(SEED_RECORDS), "--out", str(out), "--no-sources"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (out.is_dir() and (out / "current").exists())  # nothing published
+
+
+def test_a_read_only_output_folder_is_an_error_with_its_path(tmp_path, capsys):
+    import os
+
+    from graph.cli import main
+
+    if os.geteuid() == 0:
+        # root writes through permission bits; a read-only bind is what stops it, so use a
+        # path under /proc (a filesystem nobody can create directories in) instead.
+        out = Path("/proc/dkg-cannot-be-here")
+    else:
+        out = tmp_path / "ro"
+        out.mkdir()
+        out.chmod(0o500)
+    assert main(["build", "--records", str(SEED_RECORDS), "--out", str(out), "--no-sources"]) == 2
+    err = capsys.readouterr().err
+    assert f"dkg build: cannot write to the output folder {out}" in err and "Traceback" not in err
+
+
+def test_a_corrupt_store_is_a_message_not_a_traceback(tmp_path, capsys):
+    from graph.cli import main
+
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "CURRENT").write_text("not a manifest name\n")
+    assert main(["query", "ASK {}", "--store", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be opened" in err and "rebuild" in err
+
+
+def test_claim_values_are_plain_numbers(tmp_path):
+    from ingest.records import load_records
+
+    records = tmp_path / "records"
+    shutil.copytree(SEED_RECORDS, records)
+    text = (records / "claims.csv").read_text(encoding="utf-8").splitlines()
+    header, first = text[0].split(","), text[1].split(",")
+    first[header.index("value")] = "1e5"
+    (records / "claims.csv").write_text("\n".join([text[0], ",".join(first), *text[2:]]) + "\n", encoding="utf-8")
+    _, problems = load_records(records)
+    assert [(p.file, p.line, p.field, p.value) for p in problems] == [("claims.csv", 2, "value", "1e5")]
+
+
+@pytest.mark.slow
+def test_unexpected_answers_from_a_remote_endpoint_are_messages(capsys):
+    import http.server
+    import threading
+
+    from graph.cli import main
+
+    class Odd(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"nope": 1}}]}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Odd)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+        assert main(["query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", url]) == 2
+        err = capsys.readouterr().err
+        assert "not a SPARQL JSON results document" in err and "Traceback" not in err
+    finally:
+        server.shutdown()
+
+
+# -- item 13: the site and the releases are replaced whole -----------------------------------------
+
+def test_publish_swaps_the_site_in_and_recovers_one_left_aside(tmp_path):
+    from graph.publish.site import _recover, _swap_in
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("old")
+    staging = tmp_path / ".site.staging-1"
+    staging.mkdir()
+    (staging / "index.html").write_text("new")
+    _swap_in(staging, out)
+    assert (out / "index.html").read_text() == "new" and not list(tmp_path.glob(".site.*"))
+    # A kill between the two renames leaves the old site aside and none in place: the next
+    # publish puts it back first.
+    out.rename(tmp_path / ".site.old-99")
+    _recover(out)
+    assert (out / "index.html").read_text() == "new"
+
+
+def test_pruning_never_removes_the_release_current_points_to(tmp_path):
+    from graph.store import BuildLayout
+
+    layout = BuildLayout(tmp_path)
+    for rid in ("20260101T000000Z-1", "20260102T000000Z-2", "20260103T000000Z-3"):
+        staging = layout.new_staging(rid)
+        (staging / "store").mkdir()
+        layout.publish(staging, rid, keep=5)
+    # A build that started first publishes last (builds race): its release has the oldest id.
+    late = layout.new_staging("20251231T000000Z-9")
+    (late / "store").mkdir()
+    release = layout.publish(late, "20251231T000000Z-9", keep=2)
+    assert layout.current.resolve() == release.resolve() and release.is_dir()
+
+
+# -- item 14: terminal, spreadsheets, maps ----------------------------------------------------------
+
+def test_terminal_controls_in_data_are_shown_not_obeyed():
+    import pyoxigraph as ox
+
+    from graph.query import QueryResult, format_result
+
+    result = QueryResult(["label"], rows=[[ox.Literal("evil\x1b]0;pwned\x07\x1b[2J\u202eabc")]])
+    table = format_result(result)
+    assert "\x1b" not in table and "\x07" not in table and "\u202e" not in table
+    assert "\\x1b]0;pwned\\x07" in table
+
+
+def test_rejects_csv_cells_are_text_to_a_spreadsheet(tmp_path):
+    from graph.build import _write_rejects
+    from ingest.records.load import Problem
+    from ingest.sources import SourceResult
+
+    path = tmp_path / "rejects.csv"
+    _write_rejects([SourceResult("x", rejects=[Problem("f.csv", 2, "name", '=HYPERLINK("http://x")', "bad")])], path)
+    [row] = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert row["value"] == '\'=HYPERLINK("http://x")'
+
+
+def test_the_ego_map_is_the_same_whatever_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = ("import networkx as nx; from graph.maps.make import ego_network; "
+            "g = nx.Graph(); g.add_edges_from((f'n{i}', f'n{j}') for i in range(40) for j in range(i + 1, 40, 7)); "
+            "e = ego_network(g, 'n0', 2); print(list(e), list(e.edges))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outputs) == 1

@@ -58,7 +58,28 @@ def ego_network(g: nx.Graph, centre: object, radius: int = 1) -> nx.Graph:
     """The nodes within ``radius`` ties of ``centre`` (a copy, with their attributes)."""
     undirected = g.to_undirected(as_view=True) if g.is_directed() else g
     nodes = nx.single_source_shortest_path_length(undirected, centre, cutoff=radius)
-    return g.subgraph(nodes).copy()
+    return induced_copy(g, nodes)
+
+
+def induced_copy(g: nx.Graph, nodes) -> nx.Graph:  # noqa: ANN001
+    """The subgraph of ``g`` on ``nodes``, as a copy whose nodes and ties keep ``g``'s order.
+
+    ``g.subgraph(nodes).copy()`` iterates the node *set* it was given, so its order (and a map
+    drawn from it) followed string hashing, which differs between runs.
+
+    >>> import networkx as nx
+    >>> list(induced_copy(nx.path_graph(["c", "a", "b", "d"]), {"d", "a", "c"}))
+    ['c', 'a', 'd']
+    """
+    keep = set(nodes)
+    h = g.__class__()
+    h.graph.update(g.graph)
+    h.add_nodes_from((n, dict(d)) for n, d in g.nodes(data=True) if n in keep)
+    if g.is_multigraph():
+        h.add_edges_from((u, v, k, dict(d)) for u, v, k, d in g.edges(keys=True, data=True) if u in keep and v in keep)
+    else:
+        h.add_edges_from((u, v, dict(d)) for u, v, d in g.edges(data=True) if u in keep and v in keep)
+    return h
 
 
 def add_map_facts(g: nx.Graph, tables: KnowledgeTables) -> None:
@@ -97,7 +118,7 @@ def largest_nodes(g: nx.Graph, count: int, metric: str) -> nx.Graph:
         value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("-inf")
         return (-value, -g.degree(n), str(n))
 
-    return g.subgraph(sorted(g, key=rank)[:count]).copy()
+    return induced_copy(g, sorted(g, key=rank)[:count])
 
 
 def make_map(store: object = "build", out: Path | str = "maps/collaboration.html", *,

@@ -36,6 +36,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from ingest.csvsafe import spreadsheet_safe
+
 from .result import MetricTable
 
 __all__ = ["write_tables", "write_graph", "node_table", "graph_with_metrics", "GRAPH_FORMATS", "TABLE_FORMATS"]
@@ -75,7 +77,14 @@ def _write(frame: pd.DataFrame, stem: Path, formats: Iterable[str]) -> list[Path
             raise ValueError(f"unknown table format {fmt!r}: {', '.join(TABLE_FORMATS)}")
         path = stem.with_suffix(f".{fmt}")
         if fmt == "csv":
-            frame.to_csv(path, lineterminator="\n", float_format=None)
+            # Text cells that a spreadsheet would run as formulas are written as text (Parquet
+            # keeps the values exactly).
+            safe = frame.copy()
+            for column in safe.columns[safe.dtypes == object]:
+                safe[column] = safe[column].map(spreadsheet_safe)
+            if safe.index.dtype == object:
+                safe.index = safe.index.map(spreadsheet_safe)
+            safe.to_csv(path, lineterminator="\n", float_format=None)
         else:
             frame.to_parquet(path, index=True)
         written.append(path)

@@ -184,9 +184,11 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     from .vocabulary import write_vocabulary_pages
 
     out = Path(out)
-    staging = out.with_name(f".{out.name}.staging")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    staging = out.with_name(f".{out.name}.staging-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    staging.mkdir()
     layout = BuildLayout(store_dir)
     resolve_store_path(store_dir)  # a clear error when there is no build
     tables = extract(store_dir)
@@ -261,7 +263,27 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     licence_page = staging / "licences.html"
     licence_page.write_text(page("Licences and attribution", "\n".join(rows)), encoding="utf-8")
     pages += [index, licence_page]
-    if out.exists():
-        shutil.rmtree(out)
-    staging.rename(out)
+    _swap_in(staging, out)
     return [out / p.relative_to(staging) for p in pages]
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging``: rename the old site aside, rename the new one in, delete the
+    old. At every moment a complete site exists (``out``, or the old one beside it if a kill falls
+    between the two renames, which the next publish puts back before it starts)."""
+    aside = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists() or out.is_symlink():
+        out.rename(aside)
+    staging.rename(out)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Put back a complete old site that a killed publish left aside, if ``out`` is missing."""
+    if out.exists() or out.is_symlink():
+        for stale in out.parent.glob(f".{out.name}.old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return
+    asides = sorted(out.parent.glob(f".{out.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if asides:
+        asides[-1].rename(out)

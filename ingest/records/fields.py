@@ -155,13 +155,13 @@ def _check_bool(value: object) -> object:
 
 
 def _check_number(value: str) -> str:
-    try:
-        number = Decimal(value.replace("_", ""))
-    except InvalidOperation:
-        raise ValueError("expected a number such as 600 or 12.5 (no thousands separators)") from None
-    if not number.is_finite() or number < 0 or "," in value:
-        raise ValueError("expected a non-negative number such as 600 or 12.5 (no thousands separators)")
-    return value.replace("_", "")
+    # Plain decimal notation only: "1e5" or "1_000" would need a conversion the curator did not
+    # write, and the store holds integers up to 18 digits and decimals up to 20.
+    text = value.replace("_", "") if re.fullmatch(r"[0-9]{1,3}(?:_[0-9]{3})+(?:\.[0-9]+)?", value, re.ASCII) else value
+    if not re.fullmatch(r"[0-9]{1,18}(?:\.[0-9]{1,18})?", text, re.ASCII):
+        raise ValueError("expected a non-negative number in plain digits such as 600 or 12.5 "
+                         "(no exponent, no thousands separators, at most 18 digits before the point)")
+    return text
 
 
 def _check_wikidata(value: str) -> str:

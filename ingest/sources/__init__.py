@@ -77,6 +77,21 @@ class SourceResult:
         return all(ledger.closes() for ledger in self.ledgers)
 
 
+def _is_date(value) -> bool:  # noqa: ANN001
+    """A TOML date, or a string that is a real calendar date written YYYY-MM-DD."""
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return True
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def load_config(path: Path | str) -> list[SourceConfig]:
     """Read and check a sources file; paths become absolute (relative to the file)."""
     path = Path(path)
@@ -87,8 +102,13 @@ def load_config(path: Path | str) -> list[SourceConfig]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
     out, names = [], set()
-    for i, entry in enumerate(data.get("source", []), 1):
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: 'source' must be an array of tables ([[source]])")
+    for i, entry in enumerate(entries, 1):
         where = f"{path}: [[source]] #{i}"
+        if not isinstance(entry.get("filter", {}), dict):
+            raise ConfigError(f"{where}: filter must be a table ([source.filter])")
         unknown = set(entry) - {"name", "adapter", "path", "optional", "title", "retrieved", "filter", "bodies"}
         if unknown:
             raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -101,6 +121,12 @@ def load_config(path: Path | str) -> list[SourceConfig]:
         if name in names:
             raise ConfigError(f"{where}: duplicate name {name!r}")
         names.add(name)
+        title = entry.get("title", "")
+        if not isinstance(title, str) or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in title):
+            raise ConfigError(f"{where}: title must be one line of text without control characters")
+        retrieved = entry.get("retrieved")
+        if retrieved is not None and not _is_date(retrieved):
+            raise ConfigError(f"{where}: retrieved {retrieved!r} is not a date (YYYY-MM-DD)")
         if entry["adapter"] not in ADAPTERS:
             raise ConfigError(f"{where}: unknown adapter {entry['adapter']!r}; expected one of {', '.join(ADAPTERS)}")
         out.append(SourceConfig(name, entry["adapter"], (path.parent / entry["path"]).resolve(),
@@ -110,42 +136,62 @@ def load_config(path: Path | str) -> list[SourceConfig]:
     return out
 
 
-def _toml_value(value) -> str:  # noqa: ANN001
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    raise ConfigError(f"cannot write {value!r} to the sources file")
+def sources_text_with(path: Path | str, entry: dict) -> str:
+    """The sources file's text with ``entry`` added, or replacing the entry of the same name.
+
+    Comments, order and layout of everything else are kept (tomlkit); values are written with
+    TOML's own escaping, so a title holding quotes or backslashes stays one valid string. Nothing
+    is written: :func:`upsert_source` (or ``dkg ingest``, which builds first) writes the text.
+    """
+    import tomlkit
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    fresh = tomlkit.table()
+    for key, value in entry.items():
+        if key != "filter" and value not in (None, ""):
+            fresh[key] = value
+    if entry.get("filter"):
+        filters = tomlkit.table()
+        for key, value in entry["filter"].items():
+            filters[key] = value
+        fresh["filter"] = filters
+    sources = document.get("source")
+    if sources is None:
+        sources = tomlkit.aot()
+        document["source"] = sources
+    for i, existing in enumerate(sources):
+        if existing.get("name") == entry["name"]:
+            sources[i] = fresh
+            break
+    else:
+        sources.append(fresh)
+    return tomlkit.dumps(document)
 
 
 def upsert_source(path: Path | str, entry: dict) -> None:
     """Add a source entry to the sources file, or replace the entry with the same name.
 
-    The file's leading comment block is kept; entries are rewritten in a plain layout.
+    The new text is checked (:func:`load_config`) before it replaces the file, atomically: a bad
+    entry leaves the file as it was.
     """
+    import os
+    import tempfile
+
     path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    data = tomllib.loads(text) if text else {}
-    entries = [e for e in data.get("source", []) if e.get("name") != entry["name"]] + [entry]
-    header = []
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            header.append(line)
-        else:
-            break
-    out = [*header] if header else []
-    for e in entries:
-        out += ["", "[[source]]"]
-        out += [f"{k} = {_toml_value(v)}" for k, v in e.items() if k != "filter" and v not in (None, "")]
-        if e.get("filter"):
-            out.append("[source.filter]")
-            out += [f"{k} = {_toml_value(v)}" for k, v in e["filter"].items()]
-    path.write_text("\n".join(out).lstrip("\n") + "\n", encoding="utf-8")
-    load_config(path)  # the file must still be valid
+    text = sources_text_with(path, entry)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        load_config(temp)  # the file must still be valid
+        os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
 
 
 def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN001
