@@ -55,12 +55,13 @@ build: run ## same as run
 test: $(STAMP) system-deps $(JS_STAMP) ## install what the tests need and run them (unit, doctests, build, CLI)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the build, source-ingest, query, network and map benchmarks; results go to benchmarks/results/
+bench: $(STAMP) ## run the build, source-ingest, query, network, map and endpoint benchmarks; results go to benchmarks/results/
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_sources.py
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_serve.py
 
 serve: $(STAMP) ## serve the built graph read-only at http://127.0.0.1:$(PORT)/ (builds it first when missing)
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)

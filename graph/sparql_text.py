@@ -42,7 +42,8 @@ _LITERALS = re.compile(
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n\r]*", re.S)
 _SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:\-])", re.I)
-_OPEN, _CLOSE = set("{(["), set("})]")
+_OPEN = set("{([")
+_BRACKETS = re.compile(r"[{}()\[\]]")
 
 
 class QueryRefused(ValueError):
@@ -51,7 +52,12 @@ class QueryRefused(ValueError):
 
 def code_only(text: str) -> str:
     """``text`` with strings, IRIs and comments blanked (same length, line breaks kept)."""
-    return _LITERALS.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+    return _LITERALS.sub(_blank, text)
+
+
+def _blank(match: re.Match) -> str:
+    found = match.group()
+    return " " * len(found) if "\n" not in found else re.sub(r"[^\n]", " ", found)
 
 
 def _where(text: str, offset: int) -> str:
@@ -68,13 +74,13 @@ def check_query(text: str, *, allow_service: bool = False, max_chars: int = MAX_
         raise QueryRefused(f"the query is {len(text):,} characters; this store takes at most {max_chars:,}")
     code = code_only(text)
     depth = 0
-    for offset, ch in enumerate(code):
-        if ch in _OPEN:
+    for bracket in _BRACKETS.finditer(code):
+        if bracket.group() in _OPEN:
             depth += 1
             if depth > max_nesting:
-                raise QueryRefused(f"{_where(text, offset)}: groups nested more than {max_nesting} deep; "
+                raise QueryRefused(f"{_where(text, bracket.start())}: groups nested more than {max_nesting} deep; "
                                    "no real question needs that many")
-        elif ch in _CLOSE:
+        else:
             depth -= 1
     if not allow_service:
         found = _SERVICE.search(code)

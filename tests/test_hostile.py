@@ -610,3 +610,17 @@ def test_the_ego_map_is_the_same_whatever_the_hash_seed(tmp_path):
     outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1
+
+
+def test_participedia_yes_no_fields_as_pandas_resaves_them_and_unknown_columns(tmp_path, base_lines):
+    # Real exports re-saved by pandas write the 1/0 of yes/no fields as 1.0/0.0 (seen in the
+    # shared cases sample: every value was rejected at first). A column no export layout has is
+    # reported once, at line 1, so a new layout cannot lose a field silently.
+    header = ["id", "type", "title", "legality", "facilitators", "brand_new_field_1"]
+    write_csv(tmp_path / "cases.csv", header, [
+        {"id": "1", "type": "case", "title": "A", "legality": "1.0", "facilitators": "0.0", "brand_new_field_1": "x"}])
+    result = participedia_quads(tmp_path, "participedia-flags")
+    assert [(p.line, p.field) for p in result.rejects] == [(1, "brand_new_field_1")]
+    text = "\n".join(result.lines)
+    assert "participedia-legality/yes" in text and "participedia-facilitators/no" in text
+    conforms(base_lines, result)

@@ -358,6 +358,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                 facet(subject, prop, suffix, value)
         for stem, suffix in FLAGS.items():
             value = row.get(stem, "").strip().casefold()
+            value = value.removesuffix(".0")  # pandas re-saves the export's 1/0 as 1.0/0.0
             if value in {"1", "true", "yes"}:
                 facet(subject, "facet", suffix, "yes", f"{stem.replace('_', ' ')}: yes")
             elif value in {"0", "false", "no"}:
