@@ -105,6 +105,9 @@ class SparqlEndpoint:
         body = standalone(sparql).encode("utf-8")
         response = self._request("POST", self.url, data=body, headers={
             "Content-Type": "application/sparql-query; charset=utf-8", "Accept": "text/csv"})
+        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media not in ("text/csv", "application/csv"):
+            raise EndpointError(f"{self.url}: asked for CSV results, got {media or '(no type)'}: {response.text[:200]!r}")
         return response.content
 
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:

@@ -624,3 +624,74 @@ def test_participedia_yes_no_fields_as_pandas_resaves_them_and_unknown_columns(t
     text = "\n".join(result.lines)
     assert "participedia-legality/yes" in text and "participedia-facilitators/no" in text
     conforms(base_lines, result)
+
+
+# -- the promise itself: no single value in any column of an external export makes SHACL fail ---
+
+NASTY = ["", " ", "0", "-1", "1e309", "NaN", "Infinity", "9" * 40, "٣٤٥", "1,5,7", "2020-02-30", "0000-01-01",
+         "99999-01-01", "2020-13-45T99:99", "<script>alert(1)</script>", 'a"b', "\x00\x1b[2J", "\u2028x\u2029",
+         "=HYPERLINK(\"http://x\")", "{\"(1,method,\\\"x\\\")\",(", "(1,method,", "x" * 70_000, "ישראל",
+         "http://exa mple.org/", "javascript:alert(1)", "1.0", "-0.0", "0.0000000000000000000001"]
+
+
+def test_no_value_in_any_cordis_column_makes_the_graph_fail_the_shapes(tmp_path, base_lines):
+    projects, orgs = [], []
+    for n, (column, value) in enumerate((c, v) for c in PROJECT_HEADER for v in NASTY):
+        projects.append({**GOOD_PROJECT, "id": str(102000000 + n), column: value})
+    for n, (column, value) in enumerate((c, v) for c in ORG_HEADER for v in NASTY):
+        orgs.append({**GOOD_ORG, "organisationID": str(990000000 + n), column: value})
+    result = cordis_quads(cordis_dir(tmp_path, projects, orgs), "cordis-fuzz")
+    assert result.counts["projects kept"] > len(projects) // 2 and result.counts["participations kept"] > len(orgs) // 2
+    conforms(base_lines, result)
+
+
+def test_no_value_in_any_participedia_column_makes_the_graph_fail_the_shapes(tmp_path, base_lines):
+    from ingest.sources.participedia import FACETS, FLAGS, MAPPED
+
+    columns = sorted(MAPPED - {"type"}) + [f"{stem}_1" for stem in FACETS] + sorted(FLAGS)
+    for kind, file in (("case", "cases.csv"), ("organization", "organizations.csv"), ("method", "methods.csv")):
+        rows = [{"id": str(1 + n), "type": kind, "title": f"Entry {n}", column: value}
+                for n, (column, value) in enumerate((c, v) for c in columns for v in NASTY)]
+        for row in rows:
+            if row.get("type") != kind or not row.get("title", "").strip():
+                row["type"] = kind  # the file must stay one entry type; a bad title is a row reject
+        write_csv(tmp_path / kind / file, ["type", *columns], rows)
+        result = participedia_quads(tmp_path / kind, f"participedia-fuzz-{kind}")
+        assert result.accounts_close()
+        conforms(base_lines, result)
+
+
+def test_a_failed_push_says_which_graphs_it_replaced(capsys, tmp_path):
+    import http.server
+    import threading
+
+    import pyoxigraph as ox
+
+    from graph.remote import EndpointError, push
+
+    class Flaky(http.server.BaseHTTPRequestHandler):
+        puts = 0
+
+        def do_PUT(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            Flaky.puts += 1
+            self.send_response(204 if Flaky.puts == 1 else 500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    store = ox.Store()
+    for g in ("http://x/g1", "http://x/g2", "http://x/g3"):
+        store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("o"), ox.NamedNode(g)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Flaky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(EndpointError) as caught:
+            push(store, f"http://127.0.0.1:{server.server_address[1]}/store")
+    finally:
+        server.shutdown()
+    message = str(caught.value)
+    assert "already replaced on the server: http://x/g1" in message
+    assert "not sent (the server keeps its old version): http://x/g2, http://x/g3" in message

@@ -54,7 +54,7 @@ import pyoxigraph as ox
 from ingest.countries import all_countries
 from ingest.namespaces import PREFIXES
 
-from ..remote import SparqlEndpoint
+from ..remote import EndpointError, SparqlEndpoint
 
 __all__ = ["KnowledgeTables", "extract", "key", "KINDS"]
 
@@ -113,7 +113,12 @@ def _csv(store: ox.Store | SparqlEndpoint, sparql: str) -> pd.DataFrame:
         data = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES).serialize(
             format=ox.QueryResultsFormat.CSV)
     # Every value as text, empty cells as "": labels such as "NA" or "null" stay what they are.
-    frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_filter=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        if isinstance(store, SparqlEndpoint):
+            raise EndpointError(f"{store.url}: the CSV results cannot be read: {err}") from None
+        raise
     # The union default graph repeats a triple held in two named graphs.
     return frame.drop_duplicates(ignore_index=True)
 
