@@ -214,7 +214,7 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
                     report = validate_store(memory)
                     timings["shacl"] = time.perf_counter() - t
                     if not report.conforms:
-                        raise ShaclError(report)
+                        raise ShaclError(_locate(report, memory))
                 t = time.perf_counter()
                 statistics = graph_statistics(memory)  # one scan serves the report and the VoID
                 graphs = _write_graph_dumps(memory, dumps, statistics)
@@ -262,6 +262,27 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _locate(report, store: ox.Store, limit: int = 200):  # noqa: ANN001, ANN202 - a ShaclReport
+    """The report with each violation saying which named graphs hold its focus node's triples."""
+    import dataclasses
+
+    located = []
+    for i, v in enumerate(report.violations):
+        focus = v.focus.strip("<>")
+        if i < limit and focus.startswith(("http://", "https://")):
+            graphs = sorted({q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(focus), None, None)
+                             if isinstance(q.graph_name, ox.NamedNode)})
+            names = [g.removeprefix(str(GRAPH)) for g in graphs]
+            sources = [n for n in names if n not in ("curated", "ontology", "reference", "resolution")]
+            where = "in graph " + ", ".join(names)
+            if sources:
+                where += ("; a source graph failing the shapes is a bug in its adapter (the value should have "
+                          "been a reject): please report it with this message")
+            v = dataclasses.replace(v, where=where)
+        located.append(v)
+    return dataclasses.replace(report, violations=located)
 
 
 def _write_rejects(results: list[SourceResult], path: Path) -> None:

@@ -35,15 +35,19 @@ class Violation:
     value: str
     message: str
     severity: str = "Violation"
+    #: Where the focus node's triples are: ``graph/curated`` (fix the records) or a source graph
+    #: (a value its adapter should have rejected: a bug to report). Filled in by the build.
+    where: str = ""
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
         value = f" = {self.value}" if self.value else ""
-        return f"{self.focus}{path}{value}: {self.message}"
+        where = f" [{self.where}]" if self.where else ""
+        return f"{self.focus}{path}{value}: {self.message}{where}"
 
     def as_dict(self) -> dict[str, str]:
         return {"focus": self.focus, "path": self.path, "value": self.value,
-                "message": self.message, "severity": self.severity}
+                "message": self.message, "severity": self.severity, "where": self.where}
 
 
 @dataclass

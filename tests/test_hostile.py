@@ -695,3 +695,19 @@ def test_a_failed_push_says_which_graphs_it_replaced(capsys, tmp_path):
     message = str(caught.value)
     assert "already replaced on the server: http://x/g1" in message
     assert "not sent (the server keeps its old version): http://x/g2, http://x/g3" in message
+
+
+def test_a_source_graph_that_fails_the_shapes_is_reported_as_an_adapter_bug(tmp_path, monkeypatch):
+    """The last line of defence: if an adapter ever lets a bad value through, the build stops
+    (SHACL) and the message names the graph and says it is a bug to report, not the user's data."""
+    import graph.build as build_module
+    from graph.validate import ShaclError
+    from ingest.sources import SourceResult
+
+    broken = ('<https://w3id.org/democracy-kg/id/organisation/pic-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+              '<http://www.w3.org/ns/org#Organization> <https://w3id.org/democracy-kg/graph/cordis-bug> .')
+    monkeypatch.setattr(build_module, "map_sources", lambda sources, timings=None: [SourceResult("cordis-bug", [broken])])
+    with pytest.raises(ShaclError) as caught:
+        build_module.build(SEED_RECORDS, tmp_path / "out", sources=tmp_path / "unused.toml")
+    message = str(caught.value.report)
+    assert "organisation/pic-1" in message and "in graph cordis-bug" in message and "bug in its adapter" in message
