@@ -711,3 +711,14 @@ def test_a_source_graph_that_fails_the_shapes_is_reported_as_an_adapter_bug(tmp_
         build_module.build(SEED_RECORDS, tmp_path / "out", sources=tmp_path / "unused.toml")
     message = str(caught.value.report)
     assert "organisation/pic-1" in message and "in graph cordis-bug" in message and "bug in its adapter" in message
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file(tmp_path):
+    from ingest.files import replacing
+
+    target = tmp_path / "map.html"
+    target.write_text("old and complete")
+    with pytest.raises(RuntimeError), replacing(target) as temp:
+        temp.write_text("half of the new")
+        raise RuntimeError("killed")
+    assert target.read_text() == "old and complete" and [p.name for p in tmp_path.iterdir()] == ["map.html"]

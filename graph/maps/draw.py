@@ -41,6 +41,8 @@ from pathlib import Path
 import networkx as nx
 from pyvis.network import Network
 
+from ingest.files import replacing
+
 from ..network.result import DEFAULT_SEED
 from .layout import PHYSICS_LIMIT, layout
 
@@ -218,7 +220,8 @@ def write_map(g: nx.Graph, path: Path | str, **options: object) -> Path:
     """Build the map of ``g`` (see :func:`network_map` for the options) and write it to ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(network_map(g, **options)), encoding="utf-8")
+    with replacing(path) as temp:
+        temp.write_text(render_html(network_map(g, **options)), encoding="utf-8")
     return path
 
 

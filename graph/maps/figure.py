@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest.files import replacing
+
 from .draw import MapSpec
 
 __all__ = ["write_figures", "FIGURE_FORMATS"]
@@ -68,7 +70,8 @@ def write_figures(spec: MapSpec, stem: Path | str, formats: Iterable[str] = FIGU
                 raise ValueError(f"unknown figure format {fmt!r}: {', '.join(FIGURE_FORMATS)}")
             path = stem.with_suffix(f".{fmt}")
             metadata = {"Date": None} if fmt == "svg" else {"Software": "democracy-kg"}
-            fig.savefig(path, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
+            with replacing(path) as temp:
+                fig.savefig(temp, format=fmt, dpi=dpi, bbox_inches="tight", metadata=metadata)
             written.append(path)
         plt.close(fig)
     return written

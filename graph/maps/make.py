@@ -20,6 +20,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ingest.files import replacing
+
 from ..network.analyse import Analysis, analyse
 from ..network.export import graph_with_metrics
 from ..network.extract import KnowledgeTables, extract, key
@@ -161,7 +163,8 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
                        weight="shared" if projection in ("collaboration", "actors", "country") else None)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(spec), encoding="utf-8")
+    with replacing(path) as temp:
+        temp.write_text(render_html(spec), encoding="utf-8")
     if figures:
         from .figure import write_figures
 

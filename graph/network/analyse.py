@@ -36,6 +36,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ingest.files import replacing
+
 from . import aggregate, bipartite, cases, centrality, cohesion, collaboration, community, membership
 from .extract import KnowledgeTables, extract
 from .names import METRICS, PROJECTIONS
@@ -277,7 +279,8 @@ def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table
     run, quads = analysis_quads(analysis.graph, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
                                 dataset=DATASET)
     path = out / "analysis.nq"
-    path.write_text("\n".join(quads) + "\n", encoding="utf-8")
+    with replacing(path) as temp:
+        temp.write_text("\n".join(quads) + "\n", encoding="utf-8")
     analysis.files.append(path)
     analysis.run = run
     if write_back:

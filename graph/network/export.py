@@ -37,6 +37,7 @@ import networkx as nx
 import pandas as pd
 
 from ingest.csvsafe import spreadsheet_safe
+from ingest.files import replacing
 
 from .result import MetricTable
 
@@ -84,9 +85,11 @@ def _write(frame: pd.DataFrame, stem: Path, formats: Iterable[str]) -> list[Path
                 safe[column] = safe[column].map(spreadsheet_safe)
             if safe.index.dtype == object:
                 safe.index = safe.index.map(spreadsheet_safe)
-            safe.to_csv(path, lineterminator="\n", float_format=None)
+            with replacing(path) as temp:
+                safe.to_csv(temp, lineterminator="\n", float_format=None)
         else:
-            frame.to_parquet(path, index=True)
+            with replacing(path) as temp:
+                frame.to_parquet(temp, index=True)
         written.append(path)
     return written
 
@@ -291,11 +294,12 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"unknown graph format {fmt!r}: {', '.join(GRAPH_FORMATS)}")
         path = out / f"{stem}.{fmt}"
-        if fmt == "gexf":
-            _write_gexf(path, directed, nodes, edges)
-        elif fmt == "graphml":
-            _write_graphml(path, directed, graph, nodes, edges)
-        else:
-            _write_json(path, directed, graph, nodes, edges)
+        with replacing(path) as temp:
+            if fmt == "gexf":
+                _write_gexf(temp, directed, nodes, edges)
+            elif fmt == "graphml":
+                _write_graphml(temp, directed, graph, nodes, edges)
+            else:
+                _write_json(temp, directed, graph, nodes, edges)
         written.append(path)
     return written

@@ -179,19 +179,13 @@ def upsert_source(path: Path | str, entry: dict) -> None:
     The new text is checked (:func:`load_config`) before it replaces the file, atomically: a bad
     entry leaves the file as it was.
     """
-    import os
-    import tempfile
+    from ..files import replacing
 
     path = Path(path)
     text = sources_text_with(path, entry)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+    with replacing(path) as temp:
+        temp.write_text(text, encoding="utf-8")
         load_config(temp)  # the file must still be valid
-        os.replace(temp, path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN001
