@@ -158,8 +158,9 @@ def coordinate(text: str, bound: int) -> str:
         value = Decimal("nan")
     if not value.is_finite() or not -bound <= value <= bound:
         raise FieldError(f"not a coordinate (-{bound}..{bound})")
-    value = value.quantize(Decimal(1).scaleb(-_DECIMAL_PLACES)).normalize() if value.as_tuple().exponent < -_DECIMAL_PLACES else value.normalize()
-    out = format(value, "f")
+    if value.as_tuple().exponent < -_DECIMAL_PLACES:  # finer than the store keeps: rounded
+        value = value.quantize(Decimal(1).scaleb(-_DECIMAL_PLACES))
+    out = format(value.normalize(), "f")
     return out if "." in out else out + ".0"
 
 
@@ -231,7 +232,7 @@ def read_rows(path: Path, delimiter: str | None = None) -> tuple[list[str], Iter
     # byte costs one row, not the file.
     text = data.decode("utf-8", errors="surrogateescape")
     first = text.split("\n", 1)[0]
-    if delimiter is None:
+    if delimiter is None:  # CORDIS writes both: official files ";", re-saved ones ","
         delimiter = ";" if first.count(";") > first.count(",") else ","
     csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -150,15 +150,6 @@ def cordis_filter(options: dict, where: str = "") -> CordisFilter:
                         strings("keywords"), frozenset(strings("project_ids")))
 
 
-def detect_delimiter(header: str) -> str:
-    """``;`` or ``,``: whichever separates more fields of the header line.
-
-    >>> detect_delimiter('id;acronym;title'), detect_delimiter('"id","acronym",title')
-    (';', ',')
-    """
-    return ";" if header.count(";") > header.count(",") else ","
-
-
 EMPTY = "__empty__"
 ERROR = "__error__"
 
@@ -169,7 +160,8 @@ def read_table(path: Path) -> tuple[list[str], Iterable[tuple[int, dict[str, str
     A record that cannot be read has the key ``__error__`` (the reason); an empty one ``__empty__``.
     """
     header, records = read_rows(path)
-    lines = path.stat().st_size // 200 or None  # a rough total for the progress bar
+    with path.open("rb") as f:  # the progress bar's total
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
 
     def rows() -> Iterable[tuple[int, dict[str, str]]]:
         for record in progress(records, lines, f"{path.parent.name}/{path.name}"):

@@ -474,21 +474,17 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
                     reject(file, line, "id", row.get("id", ""), "a Participedia id is a whole number in ASCII digits")
                     continue
                 yield file, line, pid, row
-                count(f"{label} mapped")
 
-    def mapped(file: Path, ok: bool) -> None:
-        if ok:
-            ledgers[file].kept += 1
+    def mapped(file: Path, label: str) -> None:
+        ledgers[file].kept += 1
+        count(f"{label} mapped")
 
     # Methods first: cases and organisations link to them, and their titles decide the matches.
     for file, line, mid, row in entries("method", "methods"):
         m = iri(entity_iri("participedia-method", mid))
         if not common(m, row, file, line, "method", mid):
-            counts["methods mapped"] = counts.get("methods mapped", 0) - 1
             continue
-        mapped(file, True)
-        if m in methods_made:  # linked from an earlier method row; its own title now wins
-            pass
+        mapped(file, "methods")
         method(mid, clean_text(row.get("title", "")))
         level = row.get("public_spectrum", "").strip()
         if level in IAP2:
@@ -502,9 +498,8 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     for file, line, oid, row in entries("organization", "organisations"):
         o = iri(entity_iri("organisation", f"participedia-{oid}"))
         if not common(o, row, file, line, "organization", oid):
-            counts["organisations mapped"] = counts.get("organisations mapped", 0) - 1
             continue
-        mapped(file, True)
+        mapped(file, "organisations")
         organisation(oid, clean_text(row["title"]))
         sectors = _values(row, "sector")
         types = [SECTORS.get(s.casefold()) for s in sectors]
@@ -521,9 +516,8 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     for file, line, cid, row in entries("case", "cases"):
         c = iri(entity_iri("case", f"participedia-{cid}"))
         if not common(c, row, file, line, "case", cid):
-            counts["cases mapped"] = counts.get("cases mapped", 0) - 1
             continue
-        mapped(file, True)
+        mapped(file, "cases")
         add(quad(c, RDF_TYPE, _C["Case"], g))
         add(quad(c, _T["label"], literal(clean_text(row.get("title", ""))), g))
         dates = {}
