@@ -722,3 +722,16 @@ def test_a_write_that_fails_midway_leaves_the_old_file(tmp_path):
         temp.write_text("half of the new")
         raise RuntimeError("killed")
     assert target.read_text() == "old and complete" and [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_no_value_in_any_register_column_makes_the_graph_fail_the_shapes(tmp_path, base_lines):
+    from ingest.sources.assemblies import assemblies_quads
+
+    fixture = Path(__file__).parent / "fixtures" / "assemblies" / "register.csv"
+    reader = csv.DictReader(fixture.open(encoding="utf-8"))
+    header, good = reader.fieldnames, next(reader)
+    rows = [{**good, "unique_id": f"fuzz-{n}", column: value}
+            for n, (column, value) in enumerate((c, v) for c in header for v in NASTY + ["٢٠٢٣", "٤٠"])]
+    result = assemblies_quads(write_csv(tmp_path / "register.csv", header, rows), "assemblies-fuzz")
+    assert result.accounts_close() and result.counts["cases mapped"] > len(rows) // 2
+    conforms(base_lines, result)

@@ -91,8 +91,8 @@ UK_PUBLIC = frozenset({"local authority", "town council", "nhs", "nation"})
 STATUSES = {"finished": "completed", "ongoing": "active"}
 _JURY = re.compile(r"\bjur(?:y|ies)\b|\bpanels?\b|\bjuror", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:/|;|\band\b)\s*")
-_YEAR = re.compile(r"^(\d{4})(?:\.0+)?$")
-_COUNT = re.compile(r"^(\d{1,7})(?:\.0+)?$")
+_YEAR = re.compile(r"^([0-9]{4})(?:\.0+)?$", re.ASCII)
+_COUNT = re.compile(r"^([0-9]{1,7})(?:\.0+)?$", re.ASCII)
 _CODE = re.compile(r"^[A-Z]{3,4}$")
 
 _T = {name: iri(str(term)) for name, term in {
