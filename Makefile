@@ -23,12 +23,13 @@ $(STAMP): pyproject.toml
 JS := tests/js
 JS_STAMP := $(JS)/node_modules/.installed
 
-system-deps: ## install Debian tools the tests use (rapper, node and npm, chromium), when missing and root
+system-deps: ## install Debian tools the tests use (rapper, node and npm, chromium, Virtuoso), when missing and root
 	@missing=""; command -v rapper >/dev/null || missing="$$missing raptor2-utils"; \
+	command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	command -v node >/dev/null || missing="$$missing nodejs"; command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; fi
 
 # graphology-gexf (Gephi Lite's GEXF reader) checks our GEXF exports independently of NetworkX.

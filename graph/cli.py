@@ -418,7 +418,7 @@ def _sources_file(args: argparse.Namespace) -> Path | None:
 
 
 def _endpoint_arguments(p: argparse.ArgumentParser, help_text: str) -> None:
-    from .remote import AUTH_SCHEMES, DEFAULT_PASSWORD_ENV
+    from .remote import AUTH_SCHEMES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PASSWORD_ENV, DEFAULT_READ_TIMEOUT, PROTOCOLS
 
     p.add_argument("--endpoint", help=help_text)
     p.add_argument("--user", help="user name for HTTP authentication at the endpoint")
@@ -426,12 +426,27 @@ def _endpoint_arguments(p: argparse.ArgumentParser, help_text: str) -> None:
                    help="environment variable that holds the password (default: %(default)s); "
                         "passwords are never taken from the command line")
     p.add_argument("--auth", choices=tuple(AUTH_SCHEMES), default="basic", help="HTTP authentication scheme (default: %(default)s)")
+    p.add_argument("--sparql-protocol", choices=PROTOCOLS, default="auto",
+                   help="how queries are sent: auto (GET when short, else form POST; every server answers), get, "
+                        "form, or direct (POST application/sparql-query) (default: %(default)s)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_READ_TIMEOUT, metavar="SECONDS",
+                   help="seconds to wait for an answer from the endpoint (default: %(default)g)")
+    p.add_argument("--connect-timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, metavar="SECONDS",
+                   help="seconds to wait for the connection (default: %(default)g)")
+
+
+def _remote(url: str, args: argparse.Namespace):  # noqa: ANN202 - a graph.remote.SparqlEndpoint
+    """The query endpoint at ``url`` with the command's authentication, protocol and timeouts."""
+    from .remote import SparqlEndpoint, make_auth
+
+    return SparqlEndpoint(url, auth=make_auth(args.user, args.password_env, args.auth), timeout=args.timeout,
+                          connect_timeout=args.connect_timeout, protocol=args.sparql_protocol)
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
     from .library import LibraryError, ParameterError, QueryNotFound, get_query, load_library, parse_query_file, standalone
     from .query import execute, format_result
-    from .remote import EndpointError, SparqlEndpoint, make_auth
+    from .remote import EndpointError, SparqlEndpoint
     from .sparql_text import QueryRefused
     from .store import StoreNotFound, open_store
 
@@ -461,8 +476,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
         if args.show:
             print(standalone(query.text, query.bind(params)))
             return EXIT_OK
-        store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
-                 if args.endpoint else open_store(args.store))
+        store = _remote(args.endpoint, args) if args.endpoint else open_store(args.store)
         result = execute(query, store, params, allow_service=args.allow_service)
     except (StoreNotFound, OSError, QueryNotFound, LibraryError, ParameterError, EndpointError, QueryRefused) as err:
         print(f"dkg query: {err}", file=sys.stderr)
@@ -499,7 +513,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
     from ingest.namespaces import graph_iri
 
     from .query import run_query
-    from .remote import EndpointError, SparqlEndpoint, make_auth, push
+    from .remote import EndpointError, make_auth, push
     from .store import StoreNotFound, open_store
 
     if not args.endpoint:
@@ -514,7 +528,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
         print(f"pushed {sum(sent.values())} triples in {len(sent)} graphs to {args.endpoint}")
         if not args.query_endpoint:
             return EXIT_OK
-        remote = SparqlEndpoint(args.query_endpoint, auth=auth)
+        remote = _remote(args.query_endpoint, args)
         differ = []
         for iri, n in sent.items():
             result = run_query(remote, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
@@ -534,7 +548,7 @@ def _cmd_push(args: argparse.Namespace) -> int:
 def _cmd_analyse(args: argparse.Namespace) -> int:
     from .network.analyse import analyse
     from .network.select import FilterError
-    from .remote import EndpointError, SparqlEndpoint, make_auth
+    from .remote import EndpointError
     from .store import StoreNotFound
 
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()] or None
@@ -543,8 +557,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     try:
         if args.endpoint and args.write_back:
             raise ValueError("--write-back loads into the local store; it cannot be combined with --endpoint")
-        store = (SparqlEndpoint(args.endpoint, auth=make_auth(args.user, args.password_env, args.auth))
-                 if args.endpoint else args.store)
+        store = (_remote(args.endpoint, args) if args.endpoint else args.store)
         result = analyse(store, args.projection, tie_filter, metrics, out, write_back=args.write_back,
                          seed=args.seed, k=args.k, exact_limit=args.exact_limit, community_method=args.communities,
                          progress=not args.no_progress and sys.stderr.isatty())

@@ -1,9 +1,12 @@
 """Remote SPARQL stores, the scale-out path: query any SPARQL 1.1 endpoint, push the built dataset.
 
-- :class:`SparqlEndpoint` runs queries over the SPARQL 1.1 Protocol (``POST`` with
-  ``application/sparql-query``) and turns the answers into the same :class:`graph.query.QueryResult`
-  the embedded store gives, so the named questions run unchanged against Fuseki, GraphDB,
-  Virtuoso, QLever or an ``oxigraph serve``. Parameters arrive as a ``VALUES`` block of escaped
+- :class:`SparqlEndpoint` runs queries over the SPARQL 1.1 Protocol and turns the answers into
+  the same :class:`graph.query.QueryResult` the embedded store gives, so the named questions run
+  unchanged against Fuseki, GraphDB, Virtuoso, QLever or an ``oxigraph serve``. It negotiates the
+  protocol's three ways of sending a query (:data:`PROTOCOLS`): by default ``GET`` for a short
+  query and a form ``POST`` otherwise, which every server answers; a direct ``POST``
+  (``application/sparql-query``) only when asked, since Virtuoso 7.2 never answers it. Connect
+  and read timeouts are separate options, and a slow server is told apart from an absent one. Parameters arrive as a ``VALUES`` block of escaped
   RDF terms (:func:`graph.library.with_values`), never pasted into the text.
 - :func:`push` uploads the built dataset with the SPARQL 1.1 Graph Store HTTP Protocol: one
   ``PUT ?graph=<IRI>`` per named graph, its N-Triples streamed from a temporary file (constant
@@ -62,24 +65,55 @@ def make_auth(user: str | None, password_env: str = DEFAULT_PASSWORD_ENV, scheme
     return AUTH_SCHEMES[scheme](user, password)
 
 
+#: How a query is sent: ``auto`` (GET when the URL stays under :data:`GET_LIMIT` characters, a
+#: form POST otherwise), ``get``, ``form`` (``application/x-www-form-urlencoded``) or ``direct``
+#: (``application/sparql-query``).
+PROTOCOLS = ("auto", "get", "form", "direct")
+#: Longest GET URL sent (servers and proxies commonly refuse beyond 4-8 KB).
+GET_LIMIT = 2000
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 120.0
+
+
 @dataclass
 class SparqlEndpoint:
-    """A SPARQL 1.1 Protocol query endpoint (``http://host:3030/ds/sparql``, ``.../query``)."""
+    """A SPARQL 1.1 Protocol query endpoint (``http://host:3030/ds/sparql``, ``.../query``).
+
+    ``protocol`` is one of :data:`PROTOCOLS`; ``timeout`` is the read timeout (seconds without
+    an answer) and ``connect_timeout`` the time allowed to open the connection.
+    """
 
     url: str
     auth: AuthBase | None = None
-    timeout: float = 120.0
+    timeout: float = DEFAULT_READ_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    protocol: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.protocol not in PROTOCOLS:
+            raise EndpointError(f"unknown SPARQL protocol {self.protocol!r}; choose one of {', '.join(PROTOCOLS)}")
         self._session = requests.Session()
+
+    def _send(self, sparql: str, accept: str) -> requests.Response:
+        """Send a query the way :attr:`protocol` says (see :data:`PROTOCOLS`)."""
+        text = standalone(sparql)
+        protocol = self.protocol
+        if protocol == "auto":
+            encoded = requests.Request("GET", self.url, params={"query": text}).prepare().url or ""
+            protocol = "get" if len(encoded) <= GET_LIMIT else "form"
+        if protocol == "get":
+            return self._request("GET", self.url, params={"query": text}, headers={"Accept": accept})
+        if protocol == "form":
+            return self._request("POST", self.url, data={"query": text}, headers={
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8", "Accept": accept})
+        return self._request("POST", self.url, data=text.encode("utf-8"), headers={
+            "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
     def query(self, sparql: str):  # noqa: ANN201 - a graph.query.QueryResult
         """Run ``sparql`` (the project prefixes it uses are declared in front of it) and parse the answer."""
         from .query import QueryResult
 
-        body = standalone(sparql).encode("utf-8")
-        response = self._request("POST", self.url, data=body, headers={
-            "Content-Type": "application/sparql-query; charset=utf-8", "Accept": _ACCEPT})
+        response = self._send(sparql, _ACCEPT)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):
             try:
@@ -87,6 +121,9 @@ class SparqlEndpoint:
                 if "boolean" in data:
                     return QueryResult([], boolean=bool(data["boolean"]))
                 variables = data["head"].get("vars", [])
+                if variables == ["__ASK_RETVAL"]:  # Virtuoso answers ASK as a one-cell table
+                    bindings = data["results"]["bindings"]
+                    return QueryResult([], boolean=bool(bindings) and bindings[0]["__ASK_RETVAL"]["value"] not in ("0", "false"))
                 rows = [[_term(b.get(v)) for v in variables] for b in data["results"]["bindings"]]
             except (ValueError, KeyError, TypeError, AttributeError) as err:
                 raise EndpointError(f"{self.url}: the answer is not a SPARQL JSON results document "
@@ -102,9 +139,7 @@ class SparqlEndpoint:
 
     def select_csv(self, sparql: str) -> bytes:
         """Run a SELECT and return the answer as SPARQL 1.1 CSV (the compact form bulk extraction reads)."""
-        body = standalone(sparql).encode("utf-8")
-        response = self._request("POST", self.url, data=body, headers={
-            "Content-Type": "application/sparql-query; charset=utf-8", "Accept": "text/csv"})
+        response = self._send(sparql, "text/csv")
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media not in ("text/csv", "application/csv"):
             raise EndpointError(f"{self.url}: asked for CSV results, got {media or '(no type)'}: {response.text[:200]!r}")
@@ -112,7 +147,13 @@ class SparqlEndpoint:
 
     def _request(self, method: str, url: str, **kwargs) -> requests.Response:
         try:
-            response = self._session.request(method, url, auth=self.auth, timeout=self.timeout, **kwargs)
+            response = self._session.request(method, url, auth=self.auth,
+                                             timeout=(self.connect_timeout, self.timeout), **kwargs)
+        except requests.ConnectTimeout:
+            raise EndpointError(f"{url}: cannot reach the endpoint: no connection within {self.connect_timeout:g} s") from None
+        except requests.ReadTimeout:
+            raise EndpointError(f"{url}: the endpoint took the query but gave no answer within {self.timeout:g} s "
+                                "(a longer --timeout, or another --sparql-protocol, may help)") from None
         except requests.RequestException as err:
             raise EndpointError(f"{url}: cannot reach the endpoint: {err}") from None
         if response.status_code >= 400:
