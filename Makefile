@@ -12,7 +12,7 @@ PORT ?= 7878
 .PHONY: help run test bench build serve clean system-deps analyse map site notebooks
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(PORT)/$(PORT)/g' | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,13 +38,16 @@ $(JS_STAMP): $(JS)/package.json $(JS)/package-lock.json | system-deps
 	touch $(JS_STAMP)
 
 run: $(STAMP) ## install, build the graph (curated field + the exports present), analyse its networks
-	$(BIN)/dkg build --records $(RECORDS) --out $(OUT)
-	@echo
-	$(BIN)/dkg stats --store $(OUT)
-	@echo
-	$(BIN)/dkg analyse --store $(OUT) --projection actors --out analysis/actors --write-back --no-progress
-	@echo
-	$(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back --no-progress
+	@mkdir -p $(OUT) && log=$(OUT)/run.log && : > $$log && \
+	step() { echo "\$$ $$*" >> $$log; "$$@" >> $$log 2>&1 || { echo "failed: $$*" >&2; tail -n 30 $$log >&2; \
+	  echo "(whole output: $$log)" >&2; exit 1; }; } && \
+	step $(BIN)/dkg build --records $(RECORDS) --out $(OUT) && \
+	{ grep -E '^built |^    [^ ].*: read |^  (rejects|source [^ ]+: skipped)' $$log || true; } && \
+	step $(BIN)/dkg stats --store $(OUT) && \
+	step $(BIN)/dkg analyse --store $(OUT) --projection actors --out analysis/actors --write-back --no-progress && \
+	step $(BIN)/dkg analyse --store $(OUT) --out analysis/collaboration --write-back --no-progress && \
+	{ grep -E '^[a-z]+ network: |^wrote ' $$log || true; } && \
+	echo "(whole output, with the store's statistics: $$log)"
 	@echo
 	@echo "Ask it:    $(BIN)/dkg query --list    then e.g.  $(BIN)/dkg query --name members-of-network"
 	@echo "Networks:  analysis/actors/ (the field), analysis/collaboration/ (EU research); graph.gexf for Gephi"
@@ -83,7 +86,8 @@ site: $(STAMP) ## publish the static site (maps, downloads, ontology pages, lice
 
 notebooks: $(STAMP) ## open JupyterLab on notebooks/ (installs JupyterLab into .venv first; kernel = this project's venv)
 	$(BIN)/pip install --quiet -e '.[notebooks]'
-	cd notebooks && ../$(BIN)/jupyter lab --ip 127.0.0.1
+	@# Jupyter refuses to run as root (containers often do) unless told; say so rather than fail.
+	cd notebooks && ../$(BIN)/jupyter lab --ip 127.0.0.1 $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean: ## remove the build directory, analyses, maps and the site (not the venv)
 	rm -rf $(OUT) analysis maps site

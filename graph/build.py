@@ -80,7 +80,7 @@ class BuildResult:
             else:
                 counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
                 lines.append(f"  source {r.name}: {counts}; {len(r.rejects)} reject(s)")
-                lines += [f"    {ledger}" for ledger in r.ledgers]
+                lines += [f"    {r.name}/{ledger}" for ledger in r.ledgers]
         if self.resolution:
             counts = ", ".join(f"{k} {v}" for k, v in self.resolution.items())
             lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")

@@ -22,6 +22,8 @@ from .network.names import METRICS, PROJECTIONS
 from .validate import ENGINES
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+#: Rows a table shows unless --limit says otherwise.
+TABLE_ROWS = 50
 DEFAULT_RECORDS = Path("data/records")
 DEFAULT_SOURCES = Path("data/sources.toml")
 
@@ -120,6 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_arguments(p, "SPARQL 1.1 query endpoint to run against instead of the local store, "
                            "e.g. http://127.0.0.1:7878/query")
     p.add_argument("--format", choices=("table", "csv", "tsv", "json"), default="table", help="output format (default: %(default)s)")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="show at most N rows (default: 50 for tables, all for csv, tsv and json; 0: all)")
     p.add_argument("--allow-service", action="store_true",
                    help="let SERVICE clauses fetch from the addresses they name (refused by default: a query "
                         "must not make this machine send requests elsewhere)")
@@ -484,7 +488,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except SyntaxError as err:
         print(f"dkg query: malformed SPARQL: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(format_result(result, args.format))
+    import shutil
+
+    limit = args.limit if args.limit is not None else (TABLE_ROWS if args.format == "table" else 0)
+    table = args.format == "table"
+    width = shutil.get_terminal_size((120, 24)).columns if table and sys.stdout.isatty() else None
+    print(format_result(result, args.format, max_rows=limit or None, total_width=width, count=table))
+    if not table and limit and result.rows is not None and len(result.rows) > limit:
+        print(f"dkg query: {limit} of {len(result.rows)} rows written (--limit 0 writes all)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -576,8 +587,10 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     if result.analysis_triples is not None:
         print(f"loaded {result.analysis_triples} triples into the store's analysis graph; ask it with "
               f"'dkg query --name top-brokers'")
-    timing = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings.items())
-    print(f"time: {timing}")
+    # The total and the three slowest steps, on one short line (Analysis.timings has every step).
+    total = sum(result.timings.values())
+    slowest = sorted(result.timings.items(), key=lambda item: -item[1])[:3]
+    print(f"time: {total:.2f}s (slowest: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in slowest) + ")")
     return EXIT_OK
 
 

@@ -1,10 +1,11 @@
-"""Starting points for notebooks: one call that builds (or opens) the graph a notebook works on.
+"""Starting points for notebooks: one call that opens (or builds) the graph a notebook works on.
 
 The notebooks in ``notebooks/`` stay thin: they call this and the package functions, so that what
-they teach is what the command line does. :func:`open_graph` builds the records shipped with the
-project (``data/records``) into a fresh directory, plus the real exports when a ``sources.toml``
-is given (the notebooks' one parameter), and analyses the collaboration network into the store, so
-``top-brokers`` answers at once.
+they teach is what the command line does. :func:`open_graph` opens the build ``make run`` made
+(``build/`` in the project, or ``DKG_BUILD``), so a notebook's numbers are those of ``dkg
+query``. Without one, or when given a ``sources.toml`` (the notebooks' one parameter), it builds
+the shipped records (plus those exports) into one cache directory that every later call reuses
+and replaces (``DKG_CACHE``, else ``~/.cache/democracy-kg``): nothing piles up in ``/tmp``.
 
 Examples
 --------
@@ -17,37 +18,51 @@ True
 
 from __future__ import annotations
 
-import tempfile
+import os
 from pathlib import Path
 
 from ingest import ONTOLOGY_DIR
 
-__all__ = ["open_graph", "SHIPPED_RECORDS"]
+__all__ = ["open_graph", "SHIPPED_RECORDS", "project_build", "cache_dir"]
 
 #: The curated records that come with the project.
 SHIPPED_RECORDS = ONTOLOGY_DIR.parent / "data" / "records"
 
 
+def project_build() -> Path:
+    """The build ``make run`` writes: ``DKG_BUILD``, else ``build/`` in the project."""
+    return Path(os.environ.get("DKG_BUILD") or ONTOLOGY_DIR.parent / "build")
+
+
+def cache_dir() -> Path:
+    """Where notebooks build when there is no project build: ``DKG_CACHE``, ``XDG_CACHE_HOME`` or ``~/.cache``."""
+    base = os.environ.get("DKG_CACHE") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "democracy-kg"
+
+
 def open_graph(sources: Path | str | None = None, build_dir: Path | str | None = None,
                analyse_network: bool = True) -> Path:
-    """Build the shipped records (and the exports ``sources`` names) into ``build_dir``; return it.
+    """The build directory a notebook works on (see the module docstring); built when needed.
 
     Parameters
     ----------
     sources : Path or str, optional
-        A ``sources.toml`` naming real CORDIS or Participedia exports (``data/sources.toml``).
+        A ``sources.toml`` naming real CORDIS, Participedia or register exports
+        (``data/sources.toml``): build the shipped records with them instead of opening the
+        project's build.
     build_dir : Path or str, optional
-        Where to build (default: a new directory under the system's temporary directory, kept
-        after the kernel stops so the build can be reopened; ``TMPDIR`` chooses where). An
-        existing build there is replaced.
+        Build here (replacing an earlier build there) instead.
     analyse_network : bool
-        Also run ``dkg analyse --write-back`` on the collaboration network.
+        After building, also run ``dkg analyse --write-back`` on the collaboration network
+        (``make run`` has already done so for the project's build).
     """
     from .build import build
     from .network.analyse import analyse
 
-    target = Path(build_dir) if build_dir is not None else Path(tempfile.mkdtemp(prefix="dkg-notebook-")) / "build"
+    if build_dir is None and sources is None and (project_build() / "current").exists():
+        return project_build()
+    target = Path(build_dir) if build_dir is not None else cache_dir() / "notebook-build"
     build(SHIPPED_RECORDS, target, sources=sources)
     if analyse_network:
-        analyse(target, out=target.parent / "analysis", write_back=True)
+        analyse(target, out=target.parent / f"{target.name}-analysis", write_back=True)
     return target

@@ -18,7 +18,7 @@ Examples
 s             | o
 --------------+--
 <http://ex/a> | x
->>> print(format_result(result, "csv").strip())
+>>> print(format_result(result, "csv"))
 s,o
 http://ex/a,x
 """
@@ -80,39 +80,75 @@ def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
     return QueryResult([], triples=list(answer))
 
 
-def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None = None, max_width: int | None = None) -> str:
+def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None = None, max_width: int | None = None,
+                  *, total_width: int | None = None, count: bool = False) -> str:
     """Render a result; ``fmt`` is one of :data:`FORMATS`.
 
-    For ``table``, ``max_rows`` and ``max_width`` shorten long results and cells (with ``...``).
+    ``max_rows`` keeps the first rows (every format). For ``table``, ``max_width`` cuts long
+    cells (with ``...``), ``total_width`` narrows the widest columns until a line fits (a
+    terminal's width), and ``count`` ends the table with the number of rows ("no rows", "3 rows",
+    "50 of 340 rows shown"). Text formats end without a blank line.
+
+    >>> import pyoxigraph as ox
+    >>> r = QueryResult(["name", "note"], rows=[[ox.Literal("Ghent"), ox.Literal("x" * 40)]] * 3)
+    >>> print(format_result(r, total_width=30, max_rows=2, count=True))
+    name  | note
+    ------+-----------------------
+    Ghent | xxxxxxxxxxxxxxxxxxx...
+    Ghent | xxxxxxxxxxxxxxxxxxx...
+    2 of 3 rows shown (--limit 0 shows all)
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if result.boolean is not None:
         return json.dumps({"head": {}, "boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
     if result.triples is not None:
-        return ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        return ox.serialize(result.triples[:max_rows], format=ox.RdfFormat.N_TRIPLES).decode().rstrip("\n")
     rows = result.rows or []
+    shown = rows[:max_rows]
     if fmt == "json":
         return json.dumps({"head": {"vars": result.variables},
                            "results": {"bindings": [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None}
-                                                    for row in rows]}}, ensure_ascii=False, indent=1)
+                                                    for row in shown]}}, ensure_ascii=False, indent=1)
     if fmt in ("csv", "tsv"):
         import csv
         import io
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(result.variables)
-        for row in rows:
+        for row in shown:
             writer.writerow(["" if t is None else t.value if fmt == "csv" else str(t) for t in row])
-        return buffer.getvalue()
-    cells = [[_clip(visible(compact(t)), max_width) for t in row] for row in rows[:max_rows]]
+        return buffer.getvalue().rstrip("\n")
+    cells = [[_clip(visible(compact(t)), max_width) for t in row] for row in shown]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-    lines = [" | ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+    if total_width is not None:
+        widths = _fit(widths, total_width - 3 * (len(widths) - 1))
+        cells = [[_clip(c, w) for c, w in zip(row, widths)] for row in cells]
+    header = [_clip(v, w) for v, w in zip(result.variables, widths)]
+    lines = [" | ".join(v.ljust(w) for v, w in zip(header, widths)).rstrip(),
              "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    if max_rows is not None and len(rows) > max_rows:
+    if count:
+        lines.append("no rows" if not rows else f"{len(rows)} row{'s' * (len(rows) != 1)}" if len(shown) == len(rows)
+                     else f"{len(shown)} of {len(rows)} rows shown (--limit 0 shows all)")
+    elif max_rows is not None and len(rows) > max_rows:
         lines.append(f"... ({len(rows)} rows in all)")
     return "\n".join(lines)
+
+
+def _fit(widths: list[int], available: int, narrowest: int = 6) -> list[int]:
+    """Column widths narrowed one character at a time, widest first, until they fit ``available``.
+
+    >>> _fit([5, 40, 20], 45)
+    [5, 20, 20]
+    """
+    widths = list(widths)
+    while sum(widths) > available:
+        widest = max(range(len(widths)), key=widths.__getitem__)
+        if widths[widest] <= narrowest:
+            break
+        widths[widest] -= 1
+    return widths
 
 
 #: Characters a terminal would act on rather than print: C0 and C1 controls (ESC starts escape
@@ -134,7 +170,9 @@ def visible(text: str) -> str:
 
 def _clip(text: str, width: int | None) -> str:
     text = text.replace("\n", " ")
-    return text if width is None or len(text) <= width else text[:width - 3] + "..."
+    if width is None or len(text) <= width:
+        return text
+    return text[:width - 3] + "..." if width > 3 else text[:width]
 
 
 def compact(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:

@@ -34,7 +34,8 @@ def test_build_query_stats(tmp_path, capsys):
     assert main(["build", "--records", str(SEED_RECORDS), "--out", str(out), "--no-sources"]) == EXIT_OK
     assert "built" in capsys.readouterr().out
     assert main(["query", "SELECT ?n WHERE { project:ec-net rdfs:label ?n }", "--store", str(out), "--format", "csv"]) == EXIT_OK
-    assert capsys.readouterr().out == "n\nEuropean Citizenship Network of Towns\n\n"
+    # (issue 17: CSV used to end with a blank line)
+    assert capsys.readouterr().out == "n\nEuropean Citizenship Network of Towns\n"
     assert main(["query", "SELEC nonsense", "--store", str(out)]) == EXIT_USAGE
     assert "malformed SPARQL" in capsys.readouterr().err
     assert main(["stats", "--store", str(out), "--format", "json"]) == EXIT_OK

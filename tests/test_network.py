@@ -332,6 +332,11 @@ def test_gexf_reads_back_with_networkx_and_graphology(analysed):
     assert attributes["betweenness"] == pytest.approx(11 / 78)
     edge = next(e for e in parsed["edges"] if {e["source"], e["target"]} == {pic(1), pic(2)})
     assert edge["attributes"]["newman"] == 0.5
+    # Gephi uses it as is (issue 17): every tie weighted by its shared projects, every node laid
+    # out, sized and coloured as the HTML map draws it; brokerage roles named as such.
+    assert all(e["attributes"]["weight"] == e["attributes"]["shared"] for e in parsed["edges"])
+    assert {"x", "y", "size", "color"} <= set(attributes) and attributes["color"].startswith("rgb")
+    assert "brokerage_coordinator" in attributes and "coordinator" not in attributes
 
 
 def test_graphml_reads_back_with_igraph_and_networkx(analysed):

@@ -17,12 +17,27 @@ NAMES = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
 
 def test_the_four_notebooks_are_there():
     assert NAMES == ["01-quickstart", "02-collaboration-networks", "03-methods-landscape", "04-publish-a-map"]
+    # one entry per notebook in JupyterLab: the paired scripts live in scripts/
+    assert not list(NOTEBOOKS.glob("*.py"))
+
+
+def test_open_graph_opens_the_project_build_and_reuses_one_cache(tmp_path, monkeypatch, library_build):
+    from graph.notebook import open_graph
+
+    monkeypatch.setenv("DKG_BUILD", str(library_build.layout.root))
+    assert open_graph() == library_build.layout.root  # make run's build: the numbers dkg query gives
+    monkeypatch.setenv("DKG_BUILD", str(tmp_path / "none"))
+    monkeypatch.setenv("DKG_CACHE", str(tmp_path / "cache"))
+    first = open_graph(analyse_network=False)
+    second = open_graph(analyse_network=False)
+    assert first == second == tmp_path / "cache" / "democracy-kg" / "notebook-build"
+    assert len(list((first / "releases").iterdir())) <= 2  # replaced, not piled up
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_is_paired_stripped_and_says_what_it_answers(name):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-    script = jupytext.read(NOTEBOOKS / f"{name}.py")
+    script = jupytext.read(NOTEBOOKS / "scripts" / f"{name}.py")
     # the reviewable script and the notebook hold the same cells (jupytext --sync keeps them so)
     assert [(c.cell_type, c.source) for c in nb.cells] == [(c.cell_type, c.source) for c in script.cells]
     for cell in nb.cells:
@@ -39,10 +54,11 @@ def test_notebook_is_paired_stripped_and_says_what_it_answers(name):
 def test_notebook_runs_top_to_bottom(name, tmp_path):
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
-    # The notebooks build into a new temporary directory: keep it inside pytest's tmp_path
-    # (which pytest prunes) rather than leaving one build per run in /tmp.
-    client.execute(env={**os.environ, "TMPDIR": str(tmp_path)})  # raises CellExecutionError, naming the cell
-    assert list(tmp_path.glob("dkg-notebook-*/build/current"))
+    # No project build here (DKG_BUILD points nowhere), so the notebook builds into its cache
+    # directory, kept inside pytest's tmp_path.
+    env = {**os.environ, "DKG_BUILD": str(tmp_path / "no-build"), "DKG_CACHE": str(tmp_path / "cache")}
+    client.execute(env=env)  # raises CellExecutionError, naming the cell
+    assert (tmp_path / "cache" / "democracy-kg" / "notebook-build" / "current").exists()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     if name == "02-collaboration-networks":  # the map renders inline: the whole page is in the output

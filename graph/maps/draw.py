@@ -44,17 +44,14 @@ from pyvis.network import Network
 from ingest.files import replacing
 
 from ..network.result import DEFAULT_SEED
-from .layout import PHYSICS_LIMIT, layout
+from ..network.layout import OTHER, PALETTE, PHYSICS_LIMIT, group_colours, layout
+from ..network.layout import scale_sizes as _scale
 
 __all__ = ["MapSpec", "network_map", "to_pyvis", "render_html", "write_map", "PALETTE", "FACTS"]
 
-#: Colours for the largest groups (colour-blind-safe first: Okabe–Ito, then Tableau), then grey.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-           "#8c564b", "#17becf", "#bcbd22", "#7f7f7f")
-OTHER = "#c8c8c8"
 #: Node attributes shown in tooltips, in this order, when present.
 FACTS = ("kind", "city", "country", "orgtype", "collaborations", "degree", "strength", "betweenness", "eigenvector",
-         "closeness", "constraint", "community", "core_number", "total")
+         "closeness", "constraint", "community", "core_number", "brokerage_total")
 
 
 @dataclass
@@ -71,17 +68,6 @@ class MapSpec:
     physics: bool
     directed: bool = False
     notes: list[str] = field(default_factory=list)
-
-
-def _scale(values: list[float], low: float, high: float) -> list[float]:
-    """Square-root scaling into ``[low, high]`` (areas, not radii, follow the values)."""
-    finite = [v for v in values if v is not None and math.isfinite(v)]
-    if not finite:
-        return [low] * len(values)
-    top, bottom = math.sqrt(max(max(finite), 0)), math.sqrt(max(min(finite), 0))
-    span = top - bottom or 1.0
-    return [round(low + (math.sqrt(max(v, 0)) - bottom) / span * (high - low), 2)
-            if v is not None and math.isfinite(v) else low for v in values]
 
 
 def _number(value: object) -> float | None:
@@ -133,14 +119,7 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     sizes_raw = [s if s is not None else float(degree[n]) for s, n in zip(sizes_raw, nodes)]
     sizes = _scale(sizes_raw, 6.0, 40.0)
     groups = [str(data[n].get(color_by, "(none)")) for n in nodes]
-    counts: dict[str, int] = {}
-    for group in groups:
-        counts[group] = counts.get(group, 0) + 1
-    ranked = sorted(counts, key=lambda k: (-counts[k], k))
-    colours = {k: PALETTE[i] for i, k in enumerate(ranked[:len(PALETTE) - 1])}
-    legend = [(k, colours[k], counts[k]) for k in ranked[:len(PALETTE) - 1]]
-    if len(ranked) > len(PALETTE) - 1:
-        legend.append(("other", OTHER, sum(counts[k] for k in ranked[len(PALETTE) - 1:])))
+    colours, legend = group_colours(groups)
     labelled = set(sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], str(nodes[i])))[:top_labels])
     positions = layout(g, seed=seed)
     out_nodes = []

@@ -262,20 +262,20 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     analysis = Analysis(projection, g, results, flt, selection, timings)
     if out is not None:
         started = time.perf_counter()
-        _write(analysis, Path(out), store, write_back, table_formats, graph_formats)
+        _write(analysis, Path(out), store, write_back, table_formats, graph_formats, seed)
         timings["write"] = time.perf_counter() - started
     return analysis
 
 
 def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table_formats: Iterable[str],
-           graph_formats: Iterable[str]) -> None:
+           graph_formats: Iterable[str], seed: int = DEFAULT_SEED) -> None:
     from ..void import DATASET
     from .export import write_graph, write_tables
     from .writeback import analysis_quads, load_analysis
 
     out.mkdir(parents=True, exist_ok=True)
     analysis.files += write_tables(analysis.graph, analysis.tables, out / "tables", table_formats)
-    analysis.files += write_graph(analysis.graph, out, analysis.tables, graph_formats)
+    analysis.files += write_graph(analysis.graph, out, analysis.tables, graph_formats, seed=seed)
     run, quads = analysis_quads(analysis.graph, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
                                 dataset=DATASET)
     path = out / "analysis.nq"

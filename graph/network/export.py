@@ -39,7 +39,8 @@ import pandas as pd
 from ingest.csvsafe import spreadsheet_safe
 from ingest.files import replacing
 
-from .result import MetricTable
+from .layout import OTHER, group_colours, layout, scale_sizes
+from .result import DEFAULT_SEED, MetricTable
 
 __all__ = ["write_tables", "write_graph", "node_table", "graph_with_metrics", "GRAPH_FORMATS", "TABLE_FORMATS"]
 
@@ -129,9 +130,10 @@ def _export_view(g: nx.Graph, tables: Iterable[MetricTable]) -> tuple[dict, list
         if not _per_node(table):
             continue
         for column in table.frame.columns:
+            name = _attribute_name(table.metric, column)
             for node, value in zip(table.frame.index.tolist(), table.frame[column].tolist()):
                 if node in values and (plain := _plain(value)) is not None:
-                    values[node][column] = plain
+                    values[node][name] = plain
     nodes = []
     for n in sorted(g, key=str):
         data = {k: p for k, v in g.nodes[n].items() if (p := _plain(v)) is not None}
@@ -141,6 +143,20 @@ def _export_view(g: nx.Graph, tables: Iterable[MetricTable]) -> tuple[dict, list
                     for u, v, d in g.edges(data=True)), key=lambda e: (str(e[0]), str(e[1])))
     graph = {k: p for k, v in g.graph.items() if (p := _plain(v)) is not None}
     return graph, nodes, edges
+
+
+def _attribute_name(metric: str, column: str) -> str:
+    """A node attribute's name for a metric's column: brokerage roles carry the metric's name
+    (``brokerage_coordinator``), since Gephi users read a bare ``coordinator`` as a project role.
+
+    >>> _attribute_name("brokerage", "coordinator"), _attribute_name("brokerage_orgtype", "liaison_orgtype")
+    ('brokerage_coordinator', 'brokerage_orgtype_liaison')
+    >>> _attribute_name("degree", "degree")
+    'degree'
+    """
+    if metric.startswith("brokerage"):
+        return f"{metric}_{column.removesuffix('_orgtype')}"
+    return column
 
 
 def graph_with_metrics(g: nx.Graph, tables: Iterable[MetricTable]) -> nx.Graph:
@@ -205,16 +221,56 @@ def _text(value: object, kind: str) -> str:
     return _xml(value)
 
 
-def _write_gexf(path: Path, directed: bool, nodes: list, edges: list) -> None:
+#: Edge attributes that give a tie's weight, first found wins (collaboration ties count shared projects).
+WEIGHT_ATTRIBUTES = ("weight", "shared")
+
+
+def gexf_viz(g: nx.Graph, nodes: list, seed: int = DEFAULT_SEED) -> dict[object, tuple[float, float, float, str]]:
+    """Node -> (x, y, size, colour) as the HTML maps draw them: the seeded layout, colours by
+    community (else kind), sizes by degree, so a GEXF opens in Gephi looking like the map.
+
+    >>> import networkx as nx
+    >>> g = nx.path_graph(["a", "b", "c"])
+    >>> viz = gexf_viz(g, [(n, {"community": 0}) for n in g])
+    >>> sorted(viz), viz["b"][3]
+    (['a', 'b', 'c'], '#0072B2')
+    """
+    attributes = dict(nodes)
+    key = "community" if any("community" in d for d in attributes.values()) else "kind"
+    groups = [str(attributes.get(n, {}).get(key, "(none)")) for n in g]
+    colours, _ = group_colours(groups)
+    degree = dict(g.degree())
+    raw = [attributes.get(n, {}).get("degree", degree[n]) for n in g]
+    sizes = scale_sizes([float(v) if isinstance(v, (int, float)) else None for v in raw], 6.0, 40.0)
+    positions = layout(g, seed=seed)
+    return {n: (*positions.get(n, (0.0, 0.0)), size, colours.get(group, OTHER))
+            for n, size, group in zip(g, sizes, groups)}
+
+
+def _weight(data: dict) -> float | None:
+    for key in WEIGHT_ATTRIBUTES:
+        value = data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    return None
+
+
+def _write_gexf(path: Path, directed: bool, nodes: list, edges: list,
+                viz: dict[object, tuple[float, float, float, str]] | None = None) -> None:
     """GEXF 1.2 (what Gephi reads), streamed: NetworkX's writer builds the whole XML tree first,
-    which takes 45 s and gigabytes for the 800k-edge H2020 graph."""
+    which takes 45 s and gigabytes for the 800k-edge H2020 graph.
+
+    Each tie carries its ``weight`` (:data:`WEIGHT_ATTRIBUTES`; Gephi counts a tie without one
+    as 1) and, with ``viz`` (:func:`gexf_viz`), each node its ``viz:position``, ``viz:size`` and
+    ``viz:color``, so the file opens laid out and coloured."""
     node_types = {k: t for k, t in _types(d for _, d in nodes).items() if k != "label"}
     edge_types = _types(d for _, _, d in edges)
     node_ids = {k: str(i) for i, k in enumerate(node_types)}
     edge_ids = {k: str(i + len(node_ids)) for i, k in enumerate(edge_types)}
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
                 'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
                 f'  <meta lastmodifieddate="{_today()}">\n    <creator>democracy-kg</creator>\n  </meta>\n'
                 f'  <graph defaultedgetype="{"directed" if directed else "undirected"}" mode="static" name="">\n')
@@ -231,11 +287,20 @@ def _write_gexf(path: Path, directed: bool, nodes: list, edges: list) -> None:
         f.write("    <nodes>\n")
         for n, data in nodes:
             label = data.get("label", n)
+            drawn = ""
+            if viz and n in viz:
+                x, y, size, colour = viz[n]
+                r, g_, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+                drawn = (f'        <viz:color r="{r}" g="{g_}" b="{b}" />\n'
+                         f'        <viz:position x="{x!r}" y="{-y!r}" z="0.0" />\n'  # y grows upwards in Gephi
+                         f'        <viz:size value="{size!r}" />\n')
             f.write(f'      <node id="{_xml(n)}" label="{_xml(label)}">\n{attvalues(data, node_types, node_ids)}'
-                    "      </node>\n")
+                    f"{drawn}      </node>\n")
         f.write("    </nodes>\n    <edges>\n")
         for i, (u, v, data) in enumerate(edges):
-            f.write(f'      <edge source="{_xml(u)}" target="{_xml(v)}" id="{i}">\n'
+            weight = _weight(data)
+            weighted = f' weight="{weight!r}"' if weight is not None else ""
+            f.write(f'      <edge source="{_xml(u)}" target="{_xml(v)}" id="{i}"{weighted}>\n'
                     f"{attvalues(data, edge_types, edge_ids)}      </edge>\n")
         f.write("    </edges>\n  </graph>\n</gexf>\n")
 
@@ -277,7 +342,7 @@ def _write_json(path: Path, directed: bool, graph: dict, nodes: list, edges: lis
 
 
 def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = (),
-                formats: Iterable[str] = GRAPH_FORMATS, stem: str = "graph") -> list[Path]:
+                formats: Iterable[str] = GRAPH_FORMATS, stem: str = "graph", seed: int = DEFAULT_SEED) -> list[Path]:
     """Write ``g`` with its metrics as GEXF, GraphML and/or node-link JSON into ``out``.
 
     Returns
@@ -296,7 +361,7 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
         path = out / f"{stem}.{fmt}"
         with replacing(path) as temp:
             if fmt == "gexf":
-                _write_gexf(temp, directed, nodes, edges)
+                _write_gexf(temp, directed, nodes, edges, gexf_viz(g, nodes, seed))
             elif fmt == "graphml":
                 _write_graphml(temp, directed, graph, nodes, edges)
             else:

@@ -1,3 +1,15 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: tags,-all
+#     formats: ipynb,scripts//py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
 # %% [markdown]
 # # 04 · From a question to a published map
 #
@@ -10,10 +22,11 @@
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
 
 # %%
-from graph.notebook import open_graph
+from graph.notebook import cache_dir, open_graph
 from graph.query import select
 
 build = open_graph(SOURCES)
+OUT = cache_dir() / "04-publish-a-map"  # where the map and the site go; any folder will do
 select("top-brokers", build)
 
 # %% [markdown]
@@ -23,7 +36,7 @@ select("top-brokers", build)
 # %%
 from graph.maps.make import make_map
 
-path, drawn = make_map(build, build.parent / "maps" / "collaboration.html", color_by="country")
+path, drawn = make_map(build, OUT / "maps" / "collaboration.html", color_by="country")
 print(path, drawn.number_of_nodes(), "nodes")
 
 # %% [markdown]
@@ -33,5 +46,5 @@ print(path, drawn.number_of_nodes(), "nodes")
 # %%
 from graph.publish.site import publish
 
-pages = publish(build, build.parent / "site")
-[p.relative_to(build.parent / "site").as_posix() for p in pages]
+pages = publish(build, OUT / "site")
+[p.relative_to(OUT / "site").as_posix() for p in pages]
