@@ -132,7 +132,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint (127.0.0.1:7878)",
                        description="Run the Oxigraph SPARQL server over a snapshot of the current build: read-only, "
                                    "bound to 127.0.0.1 unless --host says otherwise, with a query timeout, the union "
-                                   "of all graphs as default graph, and Oxigraph's query editor at /. A build running "
+                                   "of all graphs as default graph, project prefixes declared, and the project's query editor at /. A build running "
                                    "meanwhile does not affect it; restart to serve a newer build.")
     p.add_argument("--store", type=Path, default=Path("build"), help="build or store directory (default: %(default)s)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")

@@ -3,7 +3,8 @@
 The server is Oxigraph's own (``oxigraph serve-read-only`` from the ``oxigraph`` package): the
 SPARQL 1.1 Protocol at ``/query`` with content negotiation (results as JSON, XML, CSV, TSV;
 graphs as Turtle, N-Triples, JSON-LD, ...), the Graph Store Protocol at ``/store`` for reading
-graphs, and the query editor page it ships at ``/``. democracy-kg adds the safe defaults:
+graphs. democracy-kg serves its own query editor at ``/`` (:mod:`graph.editor`), declares the project
+prefixes for every query (:func:`declare_prefixes`), and adds the safe defaults:
 
 - **read-only**: updates and Graph Store writes are refused by the server itself;
 - **loopback**: it binds to ``127.0.0.1`` unless told otherwise (and warns when told);
@@ -44,6 +45,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from .editor import CSP as EDITOR_CSP
 from .sparql_text import QueryRefused, check_query
 from .store import DEFAULT_BUILD_DIR, BuildLayout, StoreNotFound, pin_release, resolve_store_path
 
@@ -162,6 +164,10 @@ class GuardedEndpoint(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], store: Path, timeout: int, cors: bool = False,
                  say: Callable[[str], None] = print):
         self.store, self.timeout, self.cors, self.say = store, timeout, cors, say
+        from .editor import editor_page
+        from .library import load_library
+
+        self.editor = editor_page(load_library()).encode("utf-8")
         self.lock = threading.Lock()
         self.backend = Backend(store, timeout, cors)
         self.generation = 0
@@ -228,6 +234,7 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DEN
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
+
 def query_text(method: str, path: str, content_type: str, body: bytes | None) -> str | None:
     """The SPARQL query (or update) a protocol request carries, ``None`` when it carries none.
 
@@ -249,6 +256,50 @@ def query_text(method: str, path: str, content_type: str, body: bytes | None) ->
         elif kind in ("application/sparql-query", "application/sparql-update"):
             parts.append(body.decode("utf-8"))
     return "\n".join(parts) if parts else None
+
+
+_FEDERATED = "http://www.w3.org/ns/sparql-service-description#BasicFederatedQuery"
+
+
+def describe_service(data: bytes, media: str, base: str = "http://127.0.0.1/query") -> bytes:
+    """Oxigraph's service description without ``sd:BasicFederatedQuery``: this endpoint refuses
+    ``SERVICE`` (anything that is not RDF in a known format passes unchanged)."""
+    import pyoxigraph as ox
+
+    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+    if rdf_format is None or _FEDERATED.encode() not in data and b"BasicFederatedQuery" not in data:
+        return data
+    try:
+        triples = [ox.Triple(q.subject, q.predicate, q.object)
+                   for q in ox.parse(data, format=rdf_format, base_iri=base) if q.object != ox.NamedNode(_FEDERATED)]
+    except (SyntaxError, ValueError):
+        return data
+    return ox.serialize(triples, format=rdf_format)
+
+
+def declare_prefixes(method: str, path: str, content_type: str, body: bytes | None) -> tuple[str, bytes | None]:
+    """The request with ``PREFIX`` lines added for the project prefixes its query uses but does
+    not declare, so any client (curl, YASGUI, SPARQLWrapper) can write ``org:memberOf`` bare.
+
+    >>> declare_prefixes("GET", "/query?query=ASK%7B%3Fs+org%3AmemberOf+%3Fo%7D", "", None)[0]
+    '/query?query=PREFIX+org%3A+%3Chttp%3A%2F%2Fwww.w3.org%2Fns%2Forg%23%3E%0AASK%7B%3Fs+org%3AmemberOf+%3Fo%7D'
+    """
+    from .library import standalone
+
+    parts = urllib.parse.urlsplit(path)
+    params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "query" for k, _ in params):
+        params = [(k, standalone(v) if k == "query" else v) for k, v in params]
+        path = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(params)))
+    kind = content_type.split(";")[0].strip().lower()
+    if method == "POST" and body:
+        if kind == "application/x-www-form-urlencoded":
+            form = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+            if any(k == "query" for k, _ in form):
+                body = urllib.parse.urlencode([(k, standalone(v) if k == "query" else v) for k, v in form]).encode()
+        elif kind == "application/sparql-query":
+            body = standalone(body.decode("utf-8")).encode("utf-8")
+    return path, body
 
 
 class _ForwardingHandler(BaseHTTPRequestHandler):
@@ -294,10 +345,16 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self._error(413, f"request body over {MAX_REQUEST_BYTES // (1 << 20)} MiB; this endpoint only answers queries")
             return
         body = self.rfile.read(length) if length else None
+        if self.command in ("GET", "HEAD") and urllib.parse.urlsplit(self.path).path in ("/", "/index.html"):
+            self._page(self.server.editor, "text/html; charset=utf-8", EDITOR_CSP)
+            return
         try:
             text = query_text(self.command, self.path, self.headers.get("Content-Type", ""), body)
             if text is not None:
                 check_query(text)
+                path, body = declare_prefixes(self.command, self.path, self.headers.get("Content-Type", ""), body)
+            else:
+                path = self.path
         except UnicodeDecodeError:
             self._error(400, "the query is not UTF-8 text")
             return
@@ -305,6 +362,8 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self._error(400, f"query refused: {err}")
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
         request_id, _, port = self.server.begin()
         # The whole answer is read from the backend first, as fast as it comes, into a spool; only
         # then does the client get it. So the watchdog times the backend's work alone (a slow
@@ -314,7 +373,7 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port)
-                connection.request(self.command, self.path, body=body, headers=headers)
+                connection.request(self.command, path, body=body, headers=headers)
                 response = connection.getresponse()
                 while chunk := response.read(1 << 16):
                     spool.write(chunk)
@@ -332,6 +391,18 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
                 self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout")
                 return
             spool.seek(0)
+            kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+            if text is None and response.status == 200 and size < (1 << 20) and kind != "text/html":
+                # The service description names the address it was asked at: the guard's, not
+                # the backend's private port.
+                public = f"http://{self.headers.get('Host') or '127.0.0.1'}".encode()
+                rewritten = describe_service(spool.read().replace(f"http://127.0.0.1:{port}".encode(), public), kind,
+                                             public.decode() + urllib.parse.urlsplit(self.path).path)
+                spool.seek(0)
+                spool.truncate()
+                spool.write(rewritten)
+                size = len(rewritten)
+                spool.seek(0)
             try:
                 self.send_response_only(response.status, response.reason)
                 for key, value in response.getheaders():
@@ -345,9 +416,22 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client went away
 
-    def _security_headers(self) -> None:
+    def _page(self, page: bytes, media: str, csp: str) -> None:
+        try:
+            self.send_response_only(200)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(page)))
+            self.send_header("Cache-Control", "no-cache")
+            self._security_headers(csp)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(page)
+        except OSError:
+            pass  # the client went away
+
+    def _security_headers(self, csp: str | None = None) -> None:
         for key, value in SECURITY_HEADERS.items():
-            self.send_header(key, value)
+            self.send_header(key, csp if csp and key == "Content-Security-Policy" else value)
 
     def _error(self, status: int, message: str) -> None:
         data = (message + "\n").encode()

@@ -149,7 +149,8 @@ def test_the_union_default_graph_and_the_query_page(served, library_build):
         f"{base}/query", "https://w3id.org/democracy-kg/graph/build") + count(
         f"{base}/query", "https://w3id.org/democracy-kg/graph/void") + count(f"{base}/query", analyses[0])
     page = requests.get(f"{base}/", timeout=10)
-    assert page.status_code == 200 and "yasgui" in page.text.lower()
+    # the project's own editor (issue 17), not Oxigraph's generic page
+    assert page.status_code == 200 and "<title>democracy-kg: SPARQL query editor</title>" in page.text
 
 
 def test_updates_and_graph_store_writes_are_refused(served):
@@ -322,3 +323,52 @@ def test_network_tables_extracted_over_http_equal_the_local_ones(served, library
     pd.testing.assert_frame_equal(remote.ties, local.ties)
     pd.testing.assert_frame_equal(remote.entities, local.entities)
     pd.testing.assert_frame_equal(remote.links, local.links)
+
+
+# --- the query editor: the project's page, in a real browser -----------------------------------------
+
+def test_the_query_editor_runs_a_query_without_prefixes_and_a_named_question(served, browser):
+    base, _ = served
+    page = browser.new_page()
+    requests_seen, errors = [], []
+    page.on("request", lambda r: requests_seen.append(r.url))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{base}/")
+        assert page.title() == "democracy-kg: SPARQL query editor"
+        # a query without PREFIX lines: the endpoint declares the project prefixes
+        page.fill("#query", "SELECT ?network ?name WHERE { ?network a org:Organization ; rdfs:label ?name } LIMIT 5")
+        page.click("#run")
+        page.wait_for_selector("#result table", timeout=30_000)
+        assert page.locator("#result tr").count() == 6 and "5 rows" in page.inner_text("#status")
+        # every named question is one click away, with its defaults bound
+        assert page.locator("button.question").count() == len(LIBRARY)
+        page.click('button.question[data-name="members-of-network"]')
+        page.wait_for_selector("#result table", timeout=30_000)  # (the click cleared the last table)
+        assert page.locator("#result tr").count() > 1
+        assert "Founding member" in page.inner_text("#result")  # the members of Nets4Dem, the default network
+        # an error is shown as text, not a blank page
+        page.fill("#query", "SELEC nonsense")
+        page.click("#run")
+        page.wait_for_selector("#result .error", timeout=30_000)
+    finally:
+        page.close()
+    assert all(u.startswith(base) for u in requests_seen), [u for u in requests_seen if not u.startswith(base)]
+    assert not [e for e in errors if "400" not in e], errors  # only the deliberate bad query fails
+
+
+def test_prefixes_are_declared_at_the_endpoint_for_any_client(served):
+    base, _ = served
+    bare = "SELECT (COUNT(*) AS ?n) WHERE { ?m org:memberOf ?network }"
+    for how in ("get", "form", "direct"):
+        if how == "get":
+            r = requests.get(f"{base}/query", params={"query": bare}, headers={"Accept": "text/csv"}, timeout=30)
+        elif how == "form":
+            r = requests.post(f"{base}/query", data={"query": bare}, headers={"Accept": "text/csv"}, timeout=30)
+        else:
+            r = requests.post(f"{base}/query", data=bare, headers={"Accept": "text/csv",
+                              "Content-Type": "application/sparql-query"}, timeout=30)
+        assert r.status_code == 200 and int(r.text.split()[1]) > 0, (how, r.text)
+    description = requests.get(f"{base}/query", headers={"Accept": "text/turtle"}, timeout=30).text
+    assert f"<{base}/query>" in description and "BasicFederatedQuery" not in description
