@@ -171,3 +171,69 @@ def test_a_fresh_clone_publishes_the_field_and_says_which_maps_it_left_out(seed_
     assert "Not published, because a map needs at least two nodes: Cases, methods and organisers (0 nodes" in index
     counts = dict(re.findall(r'<a href="maps/([^"]+)">[^<]*</a></td><td>[^<]*</td><td>(\d+)</td>', index))
     assert int(counts["networks-of-networks.html"]) > 40 and int(counts["actors.html"]) > 20
+
+
+# --- the lead maps read at first sight (issue 17) ----------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+@pytest.mark.parametrize("name", [m.file for m in MAPS])
+def test_each_lead_map_opens_fitted_named_and_is_kept_as_a_screenshot(site, browser, name):
+    """Opened at 1400x900: the drawn network fills most of its frame (fitted to its largest connected
+    part), the biggest names are drawn at a readable size, and a screenshot is kept in
+    build/screenshots/ as a review artefact."""
+    out, _ = site
+    page = browser.new_page()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.bring_to_front()  # a background tab gets no animation frames, and physics would never settle
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto((out / "maps" / name).as_uri())
+        page.wait_for_selector("body[data-fitted='true']", state="attached", timeout=60_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / name.replace(".html", ".png")))
+        # The on-screen box of the nodes the view is fitted to, against the frame they are drawn in.
+        box = page.evaluate("""() => {
+            const data = JSON.parse(document.getElementById('map-data').textContent);
+            const ids = data.focus.length ? data.focus : data.nodes.map(n => n.id);
+            const xs = [], ys = [];
+            for (const id of ids) {  // each node's drawn box (its size and label), on screen
+              const b = dkgMap.network.getBoundingBox(id);
+              for (const corner of [{x: b.left, y: b.top}, {x: b.right, y: b.bottom}]) {
+                const p = dkgMap.network.canvasToDOM(corner); xs.push(p.x); ys.push(p.y);
+              }
+            }
+            const frame = document.getElementById('network');
+            const scale = dkgMap.network.getScale();
+            const labelled = data.nodes.filter(n => n.label).length;
+            return {w: Math.max(...xs) - Math.min(...xs), h: Math.max(...ys) - Math.min(...ys),
+                    fw: frame.clientWidth, fh: frame.clientHeight, n: ids.length,
+                    label_px: data.options.nodes.font.size * scale, labelled: labelled};
+        }""")
+    finally:
+        page.close()
+    assert errors == []
+    if box["n"] > 2:
+        assert max(box["w"] / box["fw"], box["h"] / box["fh"]) > 0.8, box  # fills most of the frame
+    assert box["labelled"] > 0 and box["label_px"] >= 5, box  # names drawn, big enough to read
+
+
+def test_a_found_node_is_marked_and_the_cap_is_in_the_legend(library_build, browser, tmp_path):
+    from graph.maps.make import make_map
+
+    from .test_maps import open_map
+
+    path, g = make_map(library_build.layout.root, tmp_path / "capped.html", max_nodes=20, color_by="community")
+    seen = open_map(browser, path)
+    page = seen["page"]
+    assert "Showing 20 of" in page.inner_text("#legend-cap")
+    # communities are named after their best-known members, not numbered
+    groups = page.evaluate("[...document.querySelectorAll('#legend input')].map(i => i.dataset.group)")
+    assert groups and not any(group.isdigit() for group in groups)
+    name = page.evaluate("dkgMap.nodes.get(0).name")
+    page.fill("#search", name)
+    page.press("#search", "Enter")
+    node = page.evaluate("dkgMap.nodes.get(dkgMap.network.getSelectedNodes()[0])")
+    assert node["borderWidth"] == 8 and node["color"]["border"] == "#d1242f" and node["label"] == node["name"]

@@ -68,6 +68,32 @@ class MapSpec:
     physics: bool
     directed: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Node ids the view opens fitted to (the largest connected part); empty: all nodes.
+    focus: list[int] = field(default_factory=list)
+
+
+_VOWELS = set("AEIOUYÄÖÜÉÈÀÁÍÓÚ")
+
+
+def readable_name(name: str) -> str:
+    """A name written in capitals (as CORDIS writes many) in title case; acronyms stay.
+
+    Words of three letters or fewer, and words without a vowel, are kept as acronyms.
+
+    >>> readable_name("DEMOCRACY REPORTING INTERNATIONAL GGMBH"), readable_name("UNIVERSITAET WIEN")
+    ('Democracy Reporting International GGMBH', 'Universitaet Wien')
+    >>> readable_name("EU CITIES NETWORK ASBL"), readable_name("Eurocities"), readable_name("KU LEUVEN")
+    ('EU Cities Network Asbl', 'Eurocities', 'KU Leuven')
+    """
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 6 or not all(c.isupper() for c in letters):
+        return name
+    words = []
+    for word in name.split(" "):
+        core = "".join(c for c in word if c.isalpha())
+        keep = len(core) <= 3 or not (set(core) & _VOWELS)
+        words.append(word if keep else word[:1] + word[1:].lower())
+    return " ".join(words)
 
 
 def _number(value: object) -> float | None:
@@ -119,12 +145,21 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     sizes_raw = [s if s is not None else float(degree[n]) for s, n in zip(sizes_raw, nodes)]
     sizes = _scale(sizes_raw, 6.0, 40.0)
     groups = [str(data[n].get(color_by, "(none)")) for n in nodes]
+    names = [readable_name(str(data[n].get("label", n))) for n in nodes]
+    if color_by == "community":
+        # "3" says nothing; a community is named after its two best-known members.
+        best: dict[str, list[int]] = {}
+        for i in sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], names[i])):
+            best.setdefault(groups[i], []).append(i)
+        named = {group: ", ".join(names[i] for i in members[:2]) + (" ..." if len(members) > 2 else "")
+                 for group, members in best.items()}
+        groups = [named[group] for group in groups]
     colours, legend = group_colours(groups)
     labelled = set(sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], str(nodes[i])))[:top_labels])
     positions = layout(g, seed=seed)
     out_nodes = []
     for i, n in enumerate(nodes):
-        name = str(data[n].get("label", n))
+        name = names[i]
         x, y = positions.get(n, (0.0, 0.0))
         facts = [[k, _fact(data[n][k])] for k in FACTS if k in data[n] and data[n][k] is not None and k != color_by]
         facts.insert(0, [color_by, groups[i]])
@@ -149,10 +184,16 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     physics = len(nodes) <= PHYSICS_LIMIT if physics is None else physics
     notes = [f"{len(nodes)} nodes, {len(out_edges)} ties; colour: {color_by}; size: {size_by or 'degree'}",
              f"layout seed {seed}; physics {'on' if physics else 'off'}"]
+    # The view opens fitted to the largest connected part, so one stray node cannot shrink the
+    # picture into a corner; the rest stays one zoom or drag away.
+    undirected = g.to_undirected(as_view=True) if g.is_directed() else g
+    main = max(nx.connected_components(undirected), key=len, default=set())
+    focus = sorted(index[n] for n in main) if len(main) < len(nodes) and len(main) > 1 else []
     pic_only = sum(1 for node in out_nodes if node.get("picOnly"))
     if pic_only:
         notes.append(f"hollow dashed squares: {pic_only} organisations known only by their PIC, which no source names")
-    return MapSpec(title, subtitle, out_nodes, out_edges, legend, color_by, size_by, physics, g.is_directed(), notes)
+    return MapSpec(title, subtitle, out_nodes, out_edges, legend, color_by, size_by, physics, g.is_directed(), notes,
+                   focus)
 
 
 def to_pyvis(spec: MapSpec) -> Network:
@@ -177,19 +218,30 @@ def _script_json(value: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
+def _label_size(spec: MapSpec) -> int:
+    """Label font size in canvas units: 14 on a map of up to 100 nodes, more on larger ones."""
+    xs = [n["x"] for n in spec.nodes] or [0.0]
+    ys = [n["y"] for n in spec.nodes] or [0.0]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+    return int(max(14, round(14 * extent / 1000)))
+
+
 def render_html(spec: MapSpec, net: Network | None = None) -> str:
     """One self-contained HTML page for the map (works from ``file://``, fetches nothing)."""
     net = net or to_pyvis(spec)
     options = {
         "physics": {"enabled": spec.physics, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": len(net.nodes) > 2000},
-        "nodes": {"shape": "dot", "font": {"size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        # Labels grow with the layout's extent (it widens with the square root of the node
+        # count), so the top names stay readable when the whole map is in view.
+        "nodes": {"shape": "dot", "font": {"size": _label_size(spec), "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"color": {"color": "#9aa5b1", "opacity": 0.6}, "smooth": False,
                   "arrows": {"to": {"enabled": spec.directed, "scaleFactor": 0.5}}},
         "layout": {"improvedLayout": False},
     }
     payload = {"title": spec.title, "subtitle": spec.subtitle, "nodes": net.nodes, "edges": net.edges,
-               "legend": spec.legend, "colorBy": spec.color_by, "notes": spec.notes, "options": options}
+               "legend": spec.legend, "colorBy": spec.color_by, "notes": spec.notes, "options": options,
+               "focus": spec.focus}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
     return _TEMPLATE.format(title=html.escape(spec.title), css=_asset("vis-network.css"), vis_js=vis_js,
                             data=_script_json(payload), script=_SCRIPT)
@@ -254,6 +306,13 @@ _SCRIPT = """
   text("subtitle", data.subtitle);
   text("notes", data.notes.join(" \\u00b7 "));
   text("legend-title", "Colour: " + data.colorBy);
+  const capped = data.subtitle.match(/the ([\\d,]+) largest of ([\\d,]+) nodes/);
+  if (capped) {  // the cap is said where the colours are read, not only in the subtitle
+    const cap = document.createElement("p");
+    cap.id = "legend-cap";
+    cap.textContent = "Showing " + capped[1] + " of " + capped[2] + " nodes (the largest).";
+    document.getElementById("legend").appendChild(cap);
+  }
   function tooltip(node) {
     const box = document.createElement("div");
     box.className = "tip";
@@ -312,6 +371,7 @@ _SCRIPT = """
     option.value = n.name;
     names.appendChild(option);
   }
+  let found = null, found_restore = null;
   function find(value) {
     const wanted = value.trim().toLowerCase();
     if (!wanted) { return null; }
@@ -323,6 +383,14 @@ _SCRIPT = """
     if (id === null) { text("status", "not found"); return null; }
     const node = nodes.get(id);
     if (hidden.has(node.legendGroup)) { hidden.delete(node.legendGroup); view.refresh(); }
+    // The found node is marked so it cannot be missed: a thick red ring and its name in bold.
+    if (found !== null && found !== id) { nodes.update(found_restore); }
+    found_restore = {id: id, borderWidth: node.borderWidth, color: node.color, font: node.font || {},
+                     label: node.label};
+    nodes.update({id: id, borderWidth: 8, label: node.name,
+                  color: {background: node.color.background, border: "#d1242f"},
+                  font: {bold: true, size: data.options.nodes.font.size * 1.4, color: "#d1242f"}});
+    found = id;
     network.selectNodes([id]);
     network.focus(id, {scale: 1.5, animation: false});
     text("status", node.name);
@@ -334,6 +402,21 @@ _SCRIPT = """
   window.dkgMap = {network: network, nodes: nodes, edges: edges, view: view, find: find, ready: false};
   // Interactive once the first frame is drawn (physics, where on, keeps refining afterwards).
   const ready = () => { window.dkgMap.ready = true; document.body.dataset.ready = "true"; };
+  // Open fitted to the largest connected part (a stray node would leave it small in a corner),
+  // and fit again when physics (on for small maps) has settled the nodes.
+  // (maxZoomLevel: a small network may be zoomed in to fill the frame; vis-network stops at 1.)
+  const fit = () => {
+    const options = {animation: false, maxZoomLevel: 8};
+    if (data.focus.length) { options.nodes = data.focus; }
+    network.fit(options);
+    document.body.dataset.fitted = "true";
+  };
+  if (data.options.physics.enabled) {
+    // Physics settles the start layout, then stops: a picture that keeps drifting never stays fitted.
+    network.once("stabilizationIterationsDone", () => { network.setOptions({physics: false}); fit(); });
+  } else {
+    network.once("afterDrawing", fit);
+  }
   network.once("afterDrawing", ready);
   if (data.nodes.length === 0) { ready(); }
 })();
