@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from datasets import record_report, record_row, report_heading  # noqa: E402 - benchmarks/ is not a package
 from machine import measure, reference_line  # noqa: E402
+from tests.stores import wait_until_up  # noqa: E402
 
 H2020 = ROOT.parent / "shared" / "data" / "cordis" / "h2020-participations"
 
@@ -48,19 +49,6 @@ def _build(target: Path) -> Path:
     subprocess.run([sys.executable, "-m", "graph.cli", "build", "--out", str(target / "build"), "--sources",
                     str(sources)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return target / "build"
-
-
-def _wait(url: str) -> None:
-    import requests
-
-    for _ in range(400):
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.05)
-    raise RuntimeError(f"{url} did not start")
 
 
 def _largest_graph(url: str) -> tuple[str, int]:
@@ -113,8 +101,8 @@ def main() -> None:
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             bases = {"guard": f"http://127.0.0.1:{guard_port}", "direct": f"http://127.0.0.1:{direct_port}"}
-            for base in bases.values():
-                _wait(f"{base}/query")
+            for base, process in zip(bases.values(), (guard, direct)):
+                wait_until_up(f"{base}/query", process, 20)
             graph, triples = _largest_graph(f"{bases['direct']}/query")
             peak = [0]
             stop = threading.Event()

@@ -65,7 +65,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(url: str, process: subprocess.Popen, seconds: float, log: Path | None = None) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20, log: Path | None = None) -> None:
+    """Wait until ``url`` answers ``ASK`` with 200; fail at once (with the log's tail) if the process ends."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -95,7 +96,7 @@ class Virtuoso:
         self.process = subprocess.Popen([shutil.which(self.PROGRAM) or self.PROGRAM, "+foreground", "+configfile",
                                          str(ini)], cwd=self.directory, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.STDOUT)
-        _wait(self.query_url, self.process, 120, self.directory / "virtuoso.log")
+        wait_until_up(self.query_url, self.process, 120, self.directory / "virtuoso.log")
 
     base = property(lambda self: f"http://127.0.0.1:{self.http_port}")
     query_url = property(lambda self: f"{self.base}/sparql")
@@ -106,12 +107,7 @@ class Virtuoso:
         return shutil.which(Virtuoso.PROGRAM) is not None
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process, 60)
 
 
 class OxigraphServer:
@@ -124,16 +120,21 @@ class OxigraphServer:
         self.process = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(directory), "--bind",
                                          f"127.0.0.1:{self.port}", "--union-default-graph"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        _wait(self.query_url, self.process, 30)
+        wait_until_up(self.query_url, self.process, 30)
 
     base = property(lambda self: f"http://127.0.0.1:{self.port}")
     query_url = property(lambda self: f"{self.base}/query")
     store_url = property(lambda self: f"{self.base}/store")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen, seconds: float = 30) -> None:
+    """Terminate ``process``; kill it if it has not ended within ``seconds``."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -30,30 +29,11 @@ from graph.query import compact, execute
 from graph.serve import oxigraph_binary
 
 from .conftest import SEED_RECORDS
+from .stores import free_port, stop, wait_until_up
 
 pytestmark = pytest.mark.slow
 LIBRARY = load_library()
 CURATED = "https://w3id.org/democracy-kg/graph/curated"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stdout.read() if process.stdout else ''}")
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
 def start_dkg_serve(store: Path, port: int, timeout: int = 30) -> subprocess.Popen:
@@ -61,15 +41,6 @@ def start_dkg_serve(store: Path, port: int, timeout: int = 30) -> subprocess.Pop
                                 "--timeout", str(timeout)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     wait_until_up(f"http://127.0.0.1:{port}/query", process)
     return process
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def count(url: str, graph: str | None = None) -> int:
