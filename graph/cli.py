@@ -199,6 +199,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="HTML file to write (default: maps/<projection>.html)")
     p.add_argument("--max-nodes", type=int, default=2000, help="draw at most this many nodes, the largest by "
                    "--size-by, with the ties among them (default: %(default)s; 0 draws all)")
+    p.add_argument("--backbone", type=int, metavar="N",
+                   help="draw a larger network as its backbone: the densest k-core with at most N nodes")
     p.add_argument("--figure", action="append", default=[], choices=("png", "svg"),
                    help="also write the map as a figure for papers, same layout and colours (repeatable)")
     p.set_defaults(func=_cmd_map)
@@ -604,7 +606,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         path, g = make_map(args.store, out, projection=args.projection, tie_filter=_tie_filter(args), ego=args.ego,
                            radius=args.radius, color_by=args.color_by, size_by=args.size_by, top_labels=args.labels,
                            seed=args.seed, title=args.title, figures=tuple(args.figure),
-                           max_nodes=args.max_nodes or None)
+                           max_nodes=args.max_nodes or None, backbone=args.backbone)
     except (StoreNotFound, FilterError, ValueError, OSError) as err:
         print(f"dkg map: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -185,3 +185,16 @@ def test_large_networks_are_drawn_as_their_largest_nodes(network_build, tmp_path
     assert g.number_of_nodes() == 3
     assert f"{ID}organisation/pic-900000002" in g  # EUROCITIES, the largest betweenness
     assert "the 3 largest of 14 nodes by betweenness" in path.read_text(encoding="utf-8")
+
+
+def test_a_large_network_is_drawn_as_its_backbone_with_the_full_network_linked(network_build, tmp_path, browser):
+    path, g = make_map(network_build.layout.root, tmp_path / "backbone.html", backbone=8,
+                       links=(("the full network", "full.html"), ("elsewhere", "https://example.org/")))
+    full_path, full = make_map(network_build.layout.root, tmp_path / "full.html")
+    assert g.number_of_nodes() <= 8 < full.number_of_nodes()
+    k = min(dict(g.degree()).values())
+    assert k >= 2 and all(full.has_node(n) for n in g)  # a k-core of the full network
+    page = open_map(browser, path)["page"]
+    assert "the backbone:" in page.inner_text("#subtitle") and "the k-core" in page.inner_text("#subtitle")
+    hrefs = page.evaluate("[...document.querySelectorAll('#links a')].map(a => a.getAttribute('href'))")
+    assert hrefs == ["full.html"]  # relative links only: the page links nowhere else

@@ -70,27 +70,39 @@ class MapSpec:
     notes: list[str] = field(default_factory=list)
     #: Node ids the view opens fitted to (the largest connected part); empty: all nodes.
     focus: list[int] = field(default_factory=list)
+    #: ``(text, relative address)`` links under the title, e.g. to the full network.
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 _VOWELS = set("AEIOUYÄÖÜÉÈÀÁÍÓÚ")
+#: Joining words of the languages CORDIS names are written in: lower case inside a name.
+_JOINING = {"of", "the", "and", "for", "in", "on", "at", "de", "da", "do", "di", "del", "della", "der", "des",
+            "du", "la", "le", "les", "el", "y", "e", "i", "et", "und", "fur", "für", "zur", "zum", "van", "von",
+            "den", "het", "en", "per", "al", "dei", "degli"}
 
 
 def readable_name(name: str) -> str:
     """A name written in capitals (as CORDIS writes many) in title case; acronyms stay.
 
-    Words of three letters or fewer, and words without a vowel, are kept as acronyms.
+    Small joining words (``of``, ``de``, ``für``...) are lower case; other words of three letters
+    or fewer, and words without a vowel, are kept as acronyms.
 
     >>> readable_name("DEMOCRACY REPORTING INTERNATIONAL GGMBH"), readable_name("UNIVERSITAET WIEN")
     ('Democracy Reporting International GGMBH', 'Universitaet Wien')
     >>> readable_name("EU CITIES NETWORK ASBL"), readable_name("Eurocities"), readable_name("KU LEUVEN")
     ('EU Cities Network Asbl', 'Eurocities', 'KU Leuven')
+    >>> readable_name("THE UNIVERSITY OF EDINBURGH"), readable_name("ZENTRUM FUR SOZIALE INNOVATION GMBH")
+    ('The University of Edinburgh', 'Zentrum fur Soziale Innovation GMBH')
     """
     letters = [c for c in name if c.isalpha()]
     if len(letters) < 6 or not all(c.isupper() for c in letters):
         return name
     words = []
-    for word in name.split(" "):
+    for i, word in enumerate(name.split(" ")):
         core = "".join(c for c in word if c.isalpha())
+        if core.lower() in _JOINING:
+            words.append(word.lower() if i else word[:1] + word[1:].lower())
+            continue
         keep = len(core) <= 3 or not (set(core) & _VOWELS)
         words.append(word if keep else word[:1] + word[1:].lower())
     return " ".join(words)
@@ -241,7 +253,7 @@ def render_html(spec: MapSpec, net: Network | None = None) -> str:
     }
     payload = {"title": spec.title, "subtitle": spec.subtitle, "nodes": net.nodes, "edges": net.edges,
                "legend": spec.legend, "colorBy": spec.color_by, "notes": spec.notes, "options": options,
-               "focus": spec.focus}
+               "focus": spec.focus, "links": spec.links}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
     return _TEMPLATE.format(title=html.escape(spec.title), css=_asset("vis-network.css"), vis_js=vis_js,
                             data=_script_json(payload), script=_SCRIPT)
@@ -282,7 +294,7 @@ h1 {{ font-size: 1.25rem; margin: 0; }}
 </style>
 </head>
 <body>
-<header><h1 id="title"></h1><p id="subtitle"></p><p id="notes"></p></header>
+<header><h1 id="title"></h1><p id="subtitle"></p><p id="notes"></p><p id="links"></p></header>
 <div id="controls">
   <label>Find: <input id="search" list="names" autocomplete="off" placeholder="name"></label>
   <datalist id="names"></datalist>
@@ -305,6 +317,13 @@ _SCRIPT = """
   text("title", data.title);
   text("subtitle", data.subtitle);
   text("notes", data.notes.join(" \\u00b7 "));
+  for (const [label, href] of data.links || []) {
+    // relative addresses only: a map links its sibling pages, nothing elsewhere
+    if (typeof href !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) { continue; }
+    const link = document.createElement("a");
+    link.href = href; link.textContent = label;
+    document.getElementById("links").appendChild(link);
+  }
   text("legend-title", "Colour: " + data.colorBy);
   const capped = data.subtitle.match(/the ([\\d,]+) largest of ([\\d,]+) nodes/);
   if (capped) {  // the cap is said where the colours are read, not only in the subtitle
@@ -413,7 +432,12 @@ _SCRIPT = """
   };
   if (data.options.physics.enabled) {
     // Physics settles the start layout, then stops: a picture that keeps drifting never stays fitted.
-    network.once("stabilizationIterationsDone", () => { network.setOptions({physics: false}); fit(); });
+    // (and the fit waits for the next frame, when the canvas has its final size)
+    network.once("stabilizationIterationsDone", () => {
+      network.setOptions({physics: false});
+      network.once("afterDrawing", fit);
+      network.redraw();
+    });
   } else {
     network.once("afterDrawing", fit);
   }

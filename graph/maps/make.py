@@ -123,13 +123,40 @@ def largest_nodes(g: nx.Graph, count: int, metric: str) -> nx.Graph:
     return induced_copy(g, sorted(g, key=rank)[:count])
 
 
+def core_backbone(g: nx.Graph, target: int) -> tuple[nx.Graph, int]:
+    """The densest k-core with at most ``target`` nodes, and its ``k``: the network's backbone.
+
+    Every node of a k-core has at least ``k`` ties to other nodes of it, so the backbone keeps the
+    organisations that collaborate most among themselves and drops the long tail of one-off
+    partners. ``g`` itself is returned (``k`` 0) when it has ``target`` nodes or fewer.
+
+    >>> import networkx as nx
+    >>> g = nx.complete_graph(5)
+    >>> g.add_edges_from([(0, 10), (1, 11), (11, 12)])
+    >>> backbone, k = core_backbone(g, 5)
+    >>> sorted(backbone), k
+    ([0, 1, 2, 3, 4], 4)
+    """
+    if g.number_of_nodes() <= target:
+        return g, 0
+    simple = nx.Graph(g.to_undirected(as_view=True) if g.is_directed() else g)
+    simple.remove_edges_from(nx.selfloop_edges(simple))
+    core = nx.core_number(simple)
+    for k in sorted(set(core.values())):
+        kept = [n for n in g if core[n] >= k]
+        if len(kept) <= target:
+            return induced_copy(g, kept), k
+    return g, 0
+
+
 def make_map(store: object = "build", out: Path | str = "maps/collaboration.html", *,
              projection: str = "collaboration", tie_filter: TieFilter | None = None,
              tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
              color_by: str = "community", size_by: str = "betweenness", top_labels: int = 30,
              seed: int = DEFAULT_SEED, title: str | None = None,
              figures: tuple[str, ...] = (), max_nodes: int | None = MAX_NODES,
-             analysis: Analysis | None = None) -> tuple[Path, nx.Graph]:
+             analysis: Analysis | None = None, backbone: int | None = None,
+             links: tuple[tuple[str, str], ...] = ()) -> tuple[Path, nx.Graph]:
     """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn.
 
     ``analysis``: the projection already analysed (with at least :data:`MAP_METRICS`), for callers
@@ -139,6 +166,9 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     ``figures`` (``"png"``, ``"svg"``) also writes the same map as figures beside the page.
     ``max_nodes`` keeps the map readable: a larger network is drawn as its ``max_nodes`` largest
     nodes by ``size_by`` (then degree) and the ties among them, and the subtitle says so.
+    ``backbone`` draws a larger network as its densest k-core of at most that many nodes
+    (:func:`core_backbone`) instead. ``links`` are ``(text, relative address)`` pairs shown
+    under the title (the site links a backbone map to the full network this way).
     """
     tables = tables if tables is not None else extract(store)
     if analysis is None:
@@ -154,6 +184,12 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         g = ego_network(g, centre, radius)
         heading = title or f"{g.nodes[centre].get('label', centre)}: {projection} ties within {radius}"
     subtitle = "democracy-kg" + (f" · {described}" if described else "")
+    if backbone is not None and not ego and g.number_of_nodes() > backbone:
+        total = g.number_of_nodes()
+        g, k = core_backbone(g, backbone)
+        if k:
+            subtitle += (f" · the backbone: {g.number_of_nodes():,} of {total:,} nodes, each with at least {k} "
+                         "ties among them (the k-core)")
     if max_nodes is not None and g.number_of_nodes() > max_nodes:
         total = g.number_of_nodes()
         g = largest_nodes(g, max_nodes, size_by)
@@ -161,6 +197,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     spec = network_map(g, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
                        top_labels=top_labels, seed=seed,
                        weight="shared" if projection in ("collaboration", "actors", "country") else None)
+    spec.links = [(str(text), str(href)) for text, href in links]
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     with replacing(path) as temp:

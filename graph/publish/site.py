@@ -55,7 +55,14 @@ class MapEntry:
     about: str
     color_by: str = "community"
     tie_filter: TieFilter | None = None
+    #: Draw a larger network as its k-core backbone of at most this many nodes, and add
+    #: ``full`` (the whole network, capped as any map) one click away.
+    backbone: int | None = None
+    full: str | None = None
 
+
+#: The most nodes a backbone map draws (a few hundred stay readable at first sight).
+BACKBONE_NODES = 300
 
 #: The site's maps, in the order the index lists them: the field first, EU research after.
 MAPS = (
@@ -76,7 +83,9 @@ MAPS = (
     MapEntry("collaboration.html", "EU research collaboration (CORDIS)", "collaboration",
              "Organisations tied by the EU-funded research projects (and networks) they share: mostly "
              "universities and research institutes; colours are communities, sizes betweenness. "
-             "Hollow squares are organisations that CORDIS lists by PIC only."),
+             "Hollow squares are organisations that CORDIS lists by PIC only. A large network is drawn as "
+             "its backbone (its densest k-core), with the full network one click away.",
+             backbone=BACKBONE_NODES, full="collaboration-full.html"),
     MapEntry("country.html", "Countries in EU research collaboration", "country",
              "Collaboration ties summed by country; sizes follow betweenness between countries.", color_by="community"),
 )
@@ -203,15 +212,27 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
                 for projection in ("actors", "collaboration")}
     skipped = []
     for entry in MAPS:
-        path, g = make_map(tables=tables, out=staging / "maps" / entry.file, projection=entry.projection,
-                           tie_filter=entry.tie_filter, color_by=entry.color_by, seed=seed, title=entry.title,
-                           analysis=analyses.get(entry.projection) if entry.tie_filter is None else None)
+        common = dict(tables=tables, projection=entry.projection, tie_filter=entry.tie_filter,
+                      color_by=entry.color_by, seed=seed,
+                      analysis=analyses.get(entry.projection) if entry.tie_filter is None else None)
+        full = analyses.get(entry.projection)
+        backbone = entry.backbone if full is not None and full.graph.number_of_nodes() > (entry.backbone or 0) else None
+        links = (("the full network", entry.full),) if backbone and entry.full else ()
+        path, g = make_map(out=staging / "maps" / entry.file, title=entry.title, backbone=backbone, links=links,
+                           **common)
         if g.number_of_nodes() < MIN_MAP_NODES:
             path.unlink()
             skipped.append((entry.title, g.number_of_nodes()))
             continue
         pages.append(path)
         map_rows.append((f"maps/{entry.file}", entry.title, entry.about, g.number_of_nodes(), g.number_of_edges()))
+        if links:
+            path, g = make_map(out=staging / "maps" / entry.full, title=f"{entry.title}: the full network",
+                               links=(("the backbone", entry.file),), **common)
+            pages.append(path)
+            map_rows.append((f"maps/{entry.full}", f"{entry.title}: the full network",
+                             "Every organisation of the network (the largest, where there are more than a map "
+                             "draws), not only its backbone.", g.number_of_nodes(), g.number_of_edges()))
     actors = analyses["actors"]
     if actors.graph.number_of_nodes() >= MIN_MAP_NODES:
         hub = max(actors.graph, key=lambda n: (actors.graph.degree(n), str(n)))
