@@ -219,6 +219,25 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
             counts["rejected rows"] += 1
             ledger.rejected += 1
 
+    def keyed_rows(rows, ledger: Ledger, column: str, counter: str):  # noqa: ANN001, ANN202
+        """(line, row, project id) of every row that can be read; the others are counted here, as
+        filtered (empty) or rejected (unreadable, or a project id that is not a number)."""
+        for line, row in rows:
+            counts[counter] += 1
+            ledger.read += 1
+            if EMPTY in row:
+                ledger.filtered["empty row"] += 1
+                continue
+            if ERROR in row:
+                reject(ledger, line, "", "", row[ERROR])
+                continue
+            try:
+                pid = identifier(row[column])
+            except FieldError as err:
+                reject(ledger, line, column, row[column], f"a CORDIS project id: {err}")
+                continue
+            yield line, row, pid
+
     projects: dict[str, str] = {}  # CORDIS id -> project IRI term, kept projects only
     refused: dict[str, str] = {}  # CORDIS id -> the filter that refused the project
     programmes: set[str] = set()
@@ -227,20 +246,7 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
     missing = [c for c in PROJECT_REQUIRED if c not in header]
     if missing:
         raise ValueError(f"{project_file}: not a CORDIS project table (no column {', '.join(missing)})")
-    for line, row in rows:
-        counts["projects read"] += 1
-        project_ledger.read += 1
-        if EMPTY in row:
-            project_ledger.filtered["empty row"] += 1
-            continue
-        if ERROR in row:
-            reject(project_ledger, line, "", "", row[ERROR])
-            continue
-        try:
-            pid = identifier(row["id"])
-        except FieldError as err:
-            reject(project_ledger, line, "id", row["id"], f"a CORDIS project id: {err}")
-            continue
+    for line, row, pid in keyed_rows(rows, project_ledger, "id", "projects read"):
         if pid in projects or pid in refused:
             reject(project_ledger, line, "id", pid, "duplicate project id")
             continue
@@ -320,20 +326,7 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
     if missing:
         raise ValueError(f"{org_file}: not a CORDIS organisation table (no column {', '.join(missing)})")
     seen: dict[str, int] = {}
-    for line, row in rows:
-        counts["participations read"] += 1
-        org_ledger.read += 1
-        if EMPTY in row:
-            org_ledger.filtered["empty row"] += 1
-            continue
-        if ERROR in row:
-            reject(org_ledger, line, "", "", row[ERROR])
-            continue
-        try:
-            pid = identifier(row["projectID"])
-        except FieldError as err:
-            reject(org_ledger, line, "projectID", row["projectID"], f"a CORDIS project id: {err}")
-            continue
+    for line, row, pid in keyed_rows(rows, org_ledger, "projectID", "participations read"):
         if pid not in projects:
             if pid in refused:
                 org_ledger.filtered[f"project not kept ({refused[pid]})"] += 1
