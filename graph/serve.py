@@ -4,7 +4,7 @@ The server is Oxigraph's own (``oxigraph serve-read-only`` from the ``oxigraph``
 SPARQL 1.1 Protocol at ``/query`` with content negotiation (results as JSON, XML, CSV, TSV;
 graphs as Turtle, N-Triples, JSON-LD, ...), the Graph Store Protocol at ``/store`` for reading
 graphs. democracy-kg serves its own query editor at ``/`` (:mod:`graph.editor`), declares the project
-prefixes for every query (:func:`declare_prefixes`), and adds the safe defaults:
+prefixes for every query (:func:`read_request`), and adds the safe defaults:
 
 - **read-only**: updates and Graph Store writes are refused by the server itself;
 - **loopback**: it binds to ``127.0.0.1`` unless told otherwise (and warns when told);
@@ -235,29 +235,6 @@ _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
 
-def query_text(method: str, path: str, content_type: str, body: bytes | None) -> str | None:
-    """The SPARQL query (or update) a protocol request carries, ``None`` when it carries none.
-
-    >>> query_text("GET", "/query?query=ASK%7B%7D", "", None)
-    'ASK{}'
-    >>> query_text("POST", "/query", "application/x-www-form-urlencoded", b"query=SELECT+*")
-    'SELECT *'
-    >>> query_text("POST", "/query", "application/sparql-query; charset=utf-8", b"ASK {}")
-    'ASK {}'
-    """
-    parts = []
-    params = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query, keep_blank_values=True)
-    parts += params.get("query", []) + params.get("update", [])
-    kind = content_type.split(";")[0].strip().lower()
-    if method == "POST" and body:
-        if kind == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True)
-            parts += form.get("query", []) + form.get("update", [])
-        elif kind in ("application/sparql-query", "application/sparql-update"):
-            parts.append(body.decode("utf-8"))
-    return "\n".join(parts) if parts else None
-
-
 _FEDERATED = "http://www.w3.org/ns/sparql-service-description#BasicFederatedQuery"
 
 
@@ -277,29 +254,54 @@ def describe_service(data: bytes, media: str, base: str = "http://127.0.0.1/quer
     return ox.serialize(triples, format=rdf_format)
 
 
-def declare_prefixes(method: str, path: str, content_type: str, body: bytes | None) -> tuple[str, bytes | None]:
-    """The request with ``PREFIX`` lines added for the project prefixes its query uses but does
+def read_request(method: str, path: str, content_type: str,
+                 body: bytes | None) -> tuple[str | None, str, bytes | None]:
+    """The SPARQL text a protocol request carries (``None`` when it carries none), and the request
+    (path and body) with ``PREFIX`` lines added for the project prefixes its query uses but does
     not declare, so any client (curl, YASGUI, SPARQLWrapper) can write ``org:memberOf`` bare.
 
-    >>> declare_prefixes("GET", "/query?query=ASK%7B%3Fs+org%3AmemberOf+%3Fo%7D", "", None)[0]
+    >>> text, path, _ = read_request("GET", "/query?query=ASK%7B%3Fs+org%3AmemberOf+%3Fo%7D", "", None)
+    >>> print(text)
+    PREFIX org: <http://www.w3.org/ns/org#>
+    ASK{?s org:memberOf ?o}
+    >>> path
     '/query?query=PREFIX+org%3A+%3Chttp%3A%2F%2Fwww.w3.org%2Fns%2Forg%23%3E%0AASK%7B%3Fs+org%3AmemberOf+%3Fo%7D'
+    >>> read_request("POST", "/query", "application/x-www-form-urlencoded", b"query=SELECT+*")[0]
+    'SELECT *'
+    >>> read_request("POST", "/update", "application/sparql-update", b"DROP ALL")[0]
+    'DROP ALL'
     """
     from .library import standalone
 
+    texts: list[str] = []
+
+    def rewrite(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        out = []
+        for key, value in pairs:
+            if key == "query":
+                value = standalone(value)
+            if key in ("query", "update"):
+                texts.append(value)
+            out.append((key, value))
+        return out
+
     parts = urllib.parse.urlsplit(path)
     params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == "query" for k, _ in params):
-        params = [(k, standalone(v) if k == "query" else v) for k, v in params]
-        path = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(params)))
+    if any(key in ("query", "update") for key, _ in params):
+        path = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(rewrite(params))))
     kind = content_type.split(";")[0].strip().lower()
     if method == "POST" and body:
         if kind == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-            if any(k == "query" for k, _ in form):
-                body = urllib.parse.urlencode([(k, standalone(v) if k == "query" else v) for k, v in form]).encode()
+            if any(key in ("query", "update") for key, _ in form):
+                body = urllib.parse.urlencode(rewrite(form)).encode()
         elif kind == "application/sparql-query":
-            body = standalone(body.decode("utf-8")).encode("utf-8")
-    return path, body
+            text = standalone(body.decode("utf-8"))
+            texts.append(text)
+            body = text.encode("utf-8")
+        elif kind == "application/sparql-update":
+            texts.append(body.decode("utf-8"))
+    return ("\n".join(texts) if texts else None), path, body
 
 
 class _ForwardingHandler(BaseHTTPRequestHandler):
@@ -349,12 +351,9 @@ class _ForwardingHandler(BaseHTTPRequestHandler):
             self._page(self.server.editor, "text/html; charset=utf-8", EDITOR_CSP)
             return
         try:
-            text = query_text(self.command, self.path, self.headers.get("Content-Type", ""), body)
+            text, path, body = read_request(self.command, self.path, self.headers.get("Content-Type", ""), body)
             if text is not None:
                 check_query(text)
-                path, body = declare_prefixes(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            else:
-                path = self.path
         except UnicodeDecodeError:
             self._error(400, "the query is not UTF-8 text")
             return
