@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 
 from graph.maps.draw import network_map, render_html, write_map
-from graph.maps.layout import PHYSICS_LIMIT, layout
+from graph.network.layout import PHYSICS_LIMIT, layout
 from graph.maps.make import ego_network, find_node, make_map
 from graph.network.select import FilterError
 

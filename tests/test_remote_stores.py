@@ -83,11 +83,14 @@ def oxigraph_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def pushed_virtuoso(virtuoso, library_build, capsys_module=None):
-    os.environ["DKG_TEST_VIRTUOSO_PASSWORD"] = Virtuoso.PASSWORD
-    code = main(["push", "--store", str(library_build.layout.root), "--endpoint", virtuoso.store_url,
-                 "--user", Virtuoso.USER, "--password-env", "DKG_TEST_VIRTUOSO_PASSWORD", "--auth", "digest",
-                 "--query-endpoint", virtuoso.query_url])
+def pushed_virtuoso(virtuoso, library_build):
+    os.environ["DKG_TEST_VIRTUOSO_PASSWORD"] = Virtuoso.PASSWORD  # passwords come from the environment
+    try:
+        code = main(["push", "--store", str(library_build.layout.root), "--endpoint", virtuoso.store_url,
+                     "--user", Virtuoso.USER, "--password-env", "DKG_TEST_VIRTUOSO_PASSWORD", "--auth", "digest",
+                     "--query-endpoint", virtuoso.query_url])
+    finally:
+        os.environ.pop("DKG_TEST_VIRTUOSO_PASSWORD", None)
     assert code == 0
     return virtuoso
 

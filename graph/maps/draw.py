@@ -14,8 +14,8 @@ replaced here:
   anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
   close the script. Headings, tooltips, the legend, the filter and the search list are built in
   the browser with ``textContent``; links are made only for ``http(s)`` addresses.
-- **Layout.** Positions are computed in Python with a seed (:mod:`graph.maps.layout`). Above
-  :data:`~graph.maps.layout.PHYSICS_LIMIT` nodes, physics is off.
+- **Layout.** Positions are computed in Python with a seed (:mod:`graph.network.layout`). Above
+  :data:`~graph.network.layout.PHYSICS_LIMIT` nodes, physics is off.
 
 Examples
 --------
@@ -143,7 +143,7 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     seed : int
         Layout seed.
     physics : bool, optional
-        Default: on up to :data:`~graph.maps.layout.PHYSICS_LIMIT` nodes.
+        Default: on up to :data:`~graph.network.layout.PHYSICS_LIMIT` nodes.
 
     Returns
     -------
