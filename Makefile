@@ -59,13 +59,14 @@ build: run ## same as run
 test: $(STAMP) system-deps $(JS_STAMP) ## install what the tests need and run them (unit, doctests, build, CLI)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the build, source-ingest, query, network, map and endpoint benchmarks; results go to benchmarks/results/
+bench: $(STAMP) system-deps ## run the build, source-ingest, query, network, map, endpoint and remote-store benchmarks; results go to benchmarks/results/
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_sources.py
 	$(BIN)/python benchmarks/bench_queries.py
 	$(BIN)/python benchmarks/bench_network.py
 	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_serve.py
+	$(BIN)/python benchmarks/bench_remote.py
 
 serve: $(STAMP) ## serve the built graph read-only at http://127.0.0.1:$(PORT)/ (builds it first when missing)
 	@test -e $(OUT)/current || $(BIN)/dkg build --records $(RECORDS) --out $(OUT)
