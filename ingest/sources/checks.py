@@ -181,6 +181,33 @@ def date_range(start: When | None, end: When | None) -> None:
         raise FieldError(f"the end ({end.lexical}) is before the start ({start.lexical})")
 
 
+def start_and_end(row: dict[str, str], start: str, end: str, report, *, full: bool = True) -> dict[str, When]:  # noqa: ANN001
+    """The ``start`` and ``end`` columns of ``row`` read as dates (keys ``"start"``, ``"end"``).
+
+    A date that cannot be read, and an end before the start, are reported as
+    ``report(column, value, reason)`` and left out (the end, for the pair), so the shapes'
+    ``startBeforeEnd`` always holds.
+
+    >>> problems = []
+    >>> dates = start_and_end({"s": "2021-05-01", "e": "2020-01-01"}, "s", "e", lambda *p: problems.append(p))
+    >>> sorted(dates), problems[0][:2]
+    (['start'], ('e', '2020-01-01'))
+    """
+    dates: dict[str, When] = {}
+    for column, key in ((start, "start"), (end, "end")):
+        text = row.get(column, "").strip()
+        if text:
+            try:
+                dates[key] = date(text, full=full)
+            except FieldError as err:
+                report(column, text, f"date not read ({err}); field left out")
+    try:
+        date_range(dates.get("start"), dates.get("end"))
+    except FieldError as err:
+        report(end, dates.pop("end").lexical, f"{err}; the end date left out")
+    return dates
+
+
 @dataclass
 class Ledger:
     """The fate of every row of one input file: kept, filtered (by filter name) or rejected."""

@@ -33,7 +33,7 @@ from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, grap
 from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, is_valid_iri, iri, literal, quad
 from ..records.load import Problem
 from . import SourceResult
-from .checks import FieldError, Ledger, amount, date, date_range, identifier, is_empty, pic, read_rows
+from .checks import FieldError, Ledger, amount, identifier, is_empty, pic, read_rows, start_and_end
 from .common import city, describe_source, progress, slug
 
 #: CORDIS participant roles -> keys of the project's role scheme.
@@ -280,19 +280,8 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
         add(quad(p, _T["source"], doc, g))
         if acronym:
             add(quad(p, _T["acronym"], literal(acronym), g))
-        dates = {}
-        for column, predicate in (("startDate", "start"), ("endDate", "end")):
-            text = row.get(column, "")
-            if text:
-                try:
-                    dates[predicate] = date(text)
-                except FieldError as err:
-                    reject(project_ledger, line, column, text, f"date not read: {err}; field left out", row=False)
-        try:
-            date_range(dates.get("start"), dates.get("end"))
-        except FieldError as err:
-            reject(project_ledger, line, "endDate", dates["end"].lexical, f"{err}; the end date left out", row=False)
-            del dates["end"]
+        dates = start_and_end(row, "startDate", "endDate",
+                              lambda column, value, reason: reject(project_ledger, line, column, value, reason, row=False))
         for predicate, when in dates.items():
             add(quad(p, _T[predicate], literal(when.lexical, XSD_DATE), g))
         for column, predicate in (("totalCost", "totalCost"), ("ecMaxContribution", "ecMax")):

@@ -47,7 +47,7 @@ from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, grap
 from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
 from ..records.load import Problem
 from . import SourceResult
-from .checks import FieldError, Ledger, coordinate, date, date_range, identifier, is_empty, read_rows
+from .checks import FieldError, Ledger, coordinate, identifier, is_empty, read_rows, start_and_end
 from .checks import count as count_of
 from .common import city, describe_source, progress, slug
 
@@ -520,19 +520,9 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
         mapped(file, "cases")
         add(quad(c, RDF_TYPE, _C["Case"], g))
         add(quad(c, _T["label"], literal(clean_text(row.get("title", ""))), g))
-        dates = {}
-        for column, prop in (("start_date", "start"), ("end_date", "end")):
-            text = row.get(column, "").strip()
-            if text:
-                try:
-                    dates[prop] = date(text, full=False)
-                except FieldError as err:
-                    reject(file, line, column, text, f"date not read ({err}); field left out", row=False)
-        try:
-            date_range(dates.get("start"), dates.get("end"))
-        except FieldError as err:
-            reject(file, line, "end_date", dates["end"].lexical, f"{err}; end date left out", row=False)
-            del dates["end"]
+        dates = start_and_end(row, "start_date", "end_date",
+                              lambda column, value, reason: reject(file, line, column, value, reason, row=False),
+                              full=False)
         for prop, when in dates.items():
             add(quad(c, _T[prop], literal(when.lexical, when.datatype), g))
         place(c, row, file, line)
