@@ -56,7 +56,7 @@ def _timed(run, repeat: int) -> tuple[float, int]:  # noqa: ANN001
 
 
 def _rdflib_child(dataset, text: str, repeat: int, conn) -> None:  # noqa: ANN001
-    from ingest.namespaces import PREFIXES
+    from ontology.namespaces import PREFIXES
 
     try:
         # Each run's time goes to the parent as soon as it is measured, so a child stopped at the

@@ -14,7 +14,7 @@ import random
 import sys
 from pathlib import Path
 
-from ingest.vocab import load_vocabularies
+from ontology.vocab import load_vocabularies
 
 FULL = {"organisations": 40_000, "projects": 35_000, "participations": 170_000, "cities": 2_000}
 COUNTRIES = ["AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",

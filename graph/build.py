@@ -36,15 +36,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ingest import ONTOLOGY_DIR
-from ingest.countries import reference_quads
+from ontology import ONTOLOGY_DIR
+from ontology.countries import reference_quads
 from ingest.mapping import ontology_quads, record_quads
-from ingest.namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, RDFS, SCHEMA, SKOS, graph_iri
-from ingest.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
+from ontology.namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, RDFS, SCHEMA, SKOS, graph_iri
+from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ingest.records import RecordSet, require_records
 from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
 from ingest.sources import SourceResult, load_config, map_source
-from ingest.vocab import Vocabularies, load_vocabularies
+from ontology.vocab import Vocabularies, load_vocabularies
 
 from .store import DEFAULT_BUILD_DIR, BuildLayout
 from ingest.csvsafe import spreadsheet_safe

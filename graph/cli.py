@@ -523,7 +523,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_push(args: argparse.Namespace) -> int:
-    from ingest.namespaces import graph_iri
+    from ontology.namespaces import graph_iri
 
     from .query import run_query
     from .remote import EndpointError, make_auth, push

@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import json
 
-from ingest.namespaces import PREFIXES
+from ontology.namespaces import PREFIXES
 
 #: The page's Content-Security-Policy: its own inline script and style, requests to itself only.
 CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "

@@ -48,7 +48,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ingest.namespaces import ID, PREFIXES
+from ontology.errors import DkgError
+from ontology.namespaces import ID, PREFIXES
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -59,15 +60,15 @@ RESERVED_NAMES = frozenset({"store", "endpoint", "auth"})
 _PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+)(?:,\s*(?P<extra>[^)]*))?\)\s*:\s*(?P<description>.*)$")
 
 
-class LibraryError(ValueError):
+class LibraryError(DkgError, ValueError):
     """A query file of the library is malformed (named with its path)."""
 
 
-class ParameterError(ValueError):
+class ParameterError(DkgError, ValueError):
     """A parameter value is missing, unknown or not of its declared kind."""
 
 
-class QueryNotFound(KeyError):
+class QueryNotFound(DkgError, KeyError):
     """No question of that name in the library."""
 
     def __str__(self) -> str:

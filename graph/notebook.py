@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ingest import ONTOLOGY_DIR
+from ontology import ONTOLOGY_DIR
 
 __all__ = ["open_graph", "SHIPPED_RECORDS", "project_build", "cache_dir"]
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from ingest.namespaces import PREFIXES
+from ontology.namespaces import PREFIXES
 
 from .library import NamedQuery, get_query, parse_query_file, with_values
 from .sparql_text import check_query

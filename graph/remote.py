@@ -30,6 +30,8 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from ontology.errors import DkgError
+
 from .library import standalone
 
 #: HTTP authentication schemes for remote stores, by name.
@@ -39,7 +41,7 @@ _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/t
            "application/rdf+xml;q=0.5")
 
 
-class EndpointError(RuntimeError):
+class EndpointError(DkgError, RuntimeError):
     """A remote store could not be reached or refused a request (the message says which and why)."""
 
 

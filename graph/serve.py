@@ -45,6 +45,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ontology.errors import DkgError
+
 from .editor import CSP as EDITOR_CSP
 from .sparql_text import QueryRefused, check_query
 from .store import DEFAULT_BUILD_DIR, BuildLayout, StoreNotFound, pin_release, resolve_store_path
@@ -54,7 +56,7 @@ DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 30
 
 
-class ServeError(RuntimeError):
+class ServeError(DkgError, RuntimeError):
     """The server cannot start (no store, no oxigraph binary, bad address)."""
 
 

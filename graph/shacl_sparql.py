@@ -42,6 +42,8 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 
+from ontology.errors import DkgError
+
 from .validate import SHAPES_FILE, ShaclReport, Violation
 
 #: Datatypes whose lexical form is checked by casting (the SPARQL XSD constructor fails on an
@@ -67,7 +69,7 @@ VALUE_KEYS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["or"]}
 COUNT_KEYS = {SH.minCount, SH.maxCount}
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShape(DkgError, ValueError):
     """A shape uses a SHACL feature this engine does not compile (use the pySHACL engine)."""
 
 

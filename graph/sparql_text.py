@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 
+from ontology.errors import DkgError
+
 #: Longest query text accepted (characters). The longest named question is under 4,000.
 MAX_QUERY_CHARS = 256_000
 #: Deepest nesting of ``{ }``, ``( )`` and ``[ ]`` accepted. Oxigraph's parser overflows its
@@ -46,7 +48,7 @@ _OPEN = set("{([")
 _BRACKETS = re.compile(r"[{}()\[\]]")
 
 
-class QueryRefused(ValueError):
+class QueryRefused(DkgError, ValueError):
     """The query text is refused before it runs; the message says where and why."""
 
 

@@ -30,14 +30,16 @@ import pyoxigraph as ox
 import rdflib
 from oxrdflib import OxigraphStore
 
+from ontology.errors import DkgError
+
 DEFAULT_BUILD_DIR = Path("build")
 
 
-class StoreNotFound(FileNotFoundError):
+class StoreNotFound(DkgError, FileNotFoundError):
     """There is no built store at the given place."""
 
 
-class LayoutError(ValueError):
+class LayoutError(DkgError, ValueError):
     """The build directory holds something a build must not overwrite."""
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ingest import ONTOLOGY_DIR
+from ontology import ONTOLOGY_DIR
+from ontology.errors import EXIT_INVALID, DkgError
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
@@ -64,8 +65,10 @@ class ShaclReport:
         return "\n".join(lines)
 
 
-class ShaclError(Exception):
+class ShaclError(DkgError):
     """Raised by the build when the graph does not conform to the shapes."""
+
+    exit_code = EXIT_INVALID
 
     def __init__(self, report: ShaclReport):
         self.report = report

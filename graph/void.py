@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ingest.namespaces import BASE, DCAT, DCTERMS, PREFIXES, PROV, RDFS, VOID, graph_iri
-from ingest.nquads import RDF_TYPE, XSD_INTEGER, iri, literal, quad
+from ontology.namespaces import BASE, DCAT, DCTERMS, PREFIXES, PROV, RDFS, VOID, graph_iri
+from ontology.nquads import RDF_TYPE, XSD_INTEGER, iri, literal, quad
 
 VOID_GRAPH = graph_iri("void")
 DATASET = f"{BASE}dataset"

@@ -13,9 +13,9 @@ programmes and events; also ``schema:organizer`` for organisers and hosts, and
 Examples
 --------
 >>> from ingest.records import require_records
->>> from ingest.vocab import load_vocabularies
->>> import ingest, pathlib
->>> records = require_records(pathlib.Path(ingest.ONTOLOGY_DIR).parent / "data" / "records")
+>>> from ontology.vocab import load_vocabularies
+>>> import ontology, pathlib
+>>> records = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
 >>> lines = record_quads(records, load_vocabularies(), "curated")
 >>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)  # Nets4Dem, EC-NET
 2
@@ -28,16 +28,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ONTOLOGY_DIR
-from .countries import lookup
-from .namespaces import (ADMS, DCAT, DCTERMS, DKG, FOAF, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, TIME, WIKIDATA,
+from ontology import ONTOLOGY_DIR
+from ontology.countries import lookup
+from ontology.namespaces import (ADMS, DCAT, DCTERMS, DKG, FOAF, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, TIME, WIKIDATA,
                          entity_iri, graph_iri)
-from .nquads import (RDF_TYPE, XSD_DATE, XSD_DATETIME, XSD_DECIMAL, XSD_GYEAR, XSD_GYEARMONTH, XSD_INTEGER,
+from ontology.nquads import (RDF_TYPE, XSD_DATE, XSD_DATETIME, XSD_DECIMAL, XSD_GYEAR, XSD_GYEARMONTH, XSD_INTEGER,
                      iri, literal, quad)
 from .records import RecordSet
 from .records.fields import When
 from .records.models import Claim, City, Event, Organisation, Output, Participation, Programme, Project, Source
-from .vocab import Vocabularies
+from ontology.vocab import Vocabularies
 
 #: Turtle files loaded into the ``ontology`` named graph (shapes.ttl is for validation only).
 ONTOLOGY_FILES = ("democracy-kg.ttl", "methods.ttl", "classifications.ttl")
@@ -329,7 +329,7 @@ def _canonical_number(text: str) -> str:
 def turtle_quads(paths: Iterable[Path], graph: str) -> list[str]:
     """N-Quads lines for Turtle files, in one named graph; blank nodes are refused.
 
-    Lines are written with :mod:`ingest.nquads`, so they sort and dump exactly like generated ones.
+    Lines are written with :mod:`ontology.nquads`, so they sort and dump exactly like generated ones.
     """
     g = iri(graph_iri(graph))
     out = []

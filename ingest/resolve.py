@@ -52,8 +52,9 @@ from urllib.parse import urlsplit
 from rapidfuzz import fuzz, process
 
 from .csvsafe import spreadsheet_safe
-from .namespaces import DCAT, DCTERMS, DKG, ORG, OWL, RDFS, SCHEMA, SKOS, graph_iri
-from .nquads import RDF_TYPE, iri, literal, quad
+from ontology.namespaces import DCAT, DCTERMS, DKG, ORG, OWL, RDFS, SCHEMA, SKOS, graph_iri
+from ontology.nquads import RDF_TYPE, iri, literal, quad
+
 from .records.load import Problem
 
 NAME_THRESHOLD = 92
@@ -215,7 +216,7 @@ def read_decisions(path: Path | None) -> tuple[list[tuple[str, str, str]], list[
     pins, forbids, problems = [], [], []
     if path is None or not path.is_file():
         return pins, forbids, problems
-    from .namespaces import ID
+    from ontology.namespaces import ID
 
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)

@@ -10,8 +10,8 @@ import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, TIME, VOID
 
-from ingest import ONTOLOGY_DIR
-from ingest.namespaces import DKG
+from ontology import ONTOLOGY_DIR
+from ontology.namespaces import DKG
 
 TTL_FILES = sorted(ONTOLOGY_DIR.glob("*.ttl"))
 # Terms of vocabularies that rdflib does not ship as closed namespaces.
@@ -119,3 +119,13 @@ def _defined(namespace, name: str) -> bool:
     except (AttributeError, KeyError):
         return False
     return True
+
+
+def test_the_dkg_namespace_object_holds_exactly_the_terms_the_ontology_declares():
+    # DKG is a closed DefinedNamespace: a term missing from it cannot be written in code, and a
+    # term in it that the ontology does not declare would mint an undefined IRI.
+    ontology = rdflib.Graph().parse(ONTOLOGY_DIR / "democracy-kg.ttl")
+    declared = {str(s) for s in ontology.subjects() if str(s).startswith(str(DKG)) and str(s) != str(DKG)}
+    assert {str(DKG[name]) for name in DKG.__annotations__} == declared
+    with pytest.raises(AttributeError):
+        DKG.coordinatedby  # noqa: B018 - the typo the namespace object must refuse

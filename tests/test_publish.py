@@ -8,7 +8,7 @@ import pytest
 from pathlib import Path
 
 from graph.publish.site import MAPS, publish
-from ingest.namespaces import city_key
+from ontology.namespaces import city_key
 
 from .test_maps import open_map
 

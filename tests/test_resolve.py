@@ -9,7 +9,7 @@ from pathlib import Path
 
 from graph.build import build
 from graph.store import open_store
-from ingest.nquads import RDF_TYPE, iri, literal, quad
+from ontology.nquads import RDF_TYPE, iri, literal, quad
 from ingest.resolve import normalise_org_name, resolve
 
 from .conftest import SEED_RECORDS, ask

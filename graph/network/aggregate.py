@@ -25,7 +25,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from ingest.countries import lookup
+from ontology.countries import lookup
 
 from ._build import add_edges
 from .bipartite import node_attributes

@@ -51,8 +51,8 @@ from pathlib import Path
 import pandas as pd
 import pyoxigraph as ox
 
-from ingest.countries import all_countries
-from ingest.namespaces import PREFIXES
+from ontology.countries import all_countries
+from ontology.namespaces import PREFIXES
 
 from ..remote import EndpointError, SparqlEndpoint
 

@@ -32,8 +32,9 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from ingest.countries import lookup, lookup_name
-from ingest.namespaces import BASE
+from ontology.countries import lookup, lookup_name
+from ontology.errors import DkgError
+from ontology.namespaces import BASE
 
 from .extract import KnowledgeTables, key
 
@@ -47,7 +48,7 @@ HIERARCHIES = {
 }
 
 
-class FilterError(ValueError):
+class FilterError(DkgError, ValueError):
     """A filter value names nothing in the graph (the message says which and offers near names)."""
 
 
@@ -130,7 +131,7 @@ def year_span(start: pd.Series, end: pd.Series) -> tuple[np.ndarray, np.ndarray]
 def _country_code(value: str) -> str:
     found = lookup(value) if len(value.strip()) == 2 else None
     if found is None:
-        from ingest.countries import all_countries
+        from ontology.countries import all_countries
 
         found = next((c for c in all_countries() if c.alpha_3 == value.strip().upper()), None) or lookup_name(value)
     if found is None:

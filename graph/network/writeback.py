@@ -35,8 +35,8 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from ingest.namespaces import BASE, DKG, GRAPH, PROV, RDFS
-from ingest.nquads import RDF_TYPE, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
+from ontology.namespaces import BASE, DKG, GRAPH, PROV, RDFS
+from ontology.nquads import RDF_TYPE, XSD_BOOLEAN, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 
 from .result import MetricTable
 

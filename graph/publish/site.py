@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ingest.namespaces import GRAPH
+from ontology.namespaces import GRAPH
 
 from ..maps.make import make_map
 from ..network.analyse import analyse

@@ -24,8 +24,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from ingest import ONTOLOGY_DIR
-from ingest.namespaces import PREFIXES
+from ontology import ONTOLOGY_DIR
+from ontology.namespaces import PREFIXES
 
 __all__ = ["write_vocabulary_pages"]
 

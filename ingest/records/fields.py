@@ -31,9 +31,9 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator
 
-from .. import countries
-from ..namespaces import KEY_PATTERN
-from ..nquads import XSD_DATE, XSD_DATETIME, XSD_GYEAR, XSD_GYEARMONTH, is_valid_iri
+from ontology import countries
+from ontology.namespaces import KEY_PATTERN
+from ontology.nquads import XSD_DATE, XSD_DATETIME, XSD_GYEAR, XSD_GYEARMONTH, is_valid_iri
 
 #: Separator of several values in one cell (ids and keys never contain it).
 LIST_SEPARATOR = "|"

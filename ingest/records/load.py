@@ -26,8 +26,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..namespaces import city_key
-from ..vocab import Vocabularies, load_vocabularies
+from ontology.errors import EXIT_INVALID, DkgError
+from ontology.namespaces import city_key
+from ontology.vocab import Vocabularies, load_vocabularies
+
 from .models import CONCEPTS, MODELS, REFERENCES, TYPE_SCHEMES, City, Claim, Participation
 
 _BOM = b"\xef\xbb\xbf"
@@ -78,8 +80,10 @@ class RecordSet:
         return sum(len(v) for v in self.rows.values())
 
 
-class RecordError(Exception):
+class RecordError(DkgError):
     """Raised by :func:`require_records` when the records have problems."""
+
+    exit_code = EXIT_INVALID
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems

@@ -33,14 +33,16 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..namespaces import KEY_PATTERN
+from ontology.errors import DkgError
+from ontology.namespaces import KEY_PATTERN
+
 from ..records.load import Problem
 
 ADAPTERS = ("cordis", "participedia", "assemblies")
 DEFAULT_CONFIG = Path("data/sources.toml")
 
 
-class ConfigError(ValueError):
+class ConfigError(DkgError, ValueError):
     """The sources file cannot be used; the message names the file and the entry."""
 
 

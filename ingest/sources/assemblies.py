@@ -49,10 +49,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .. import countries
+from ontology import countries
+
 from ..mapping import membership_quads
-from ..namespaces import ADMS, DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri, slug
-from ..nquads import RDF_TYPE, XSD_GYEAR, XSD_INTEGER, is_valid_iri, iri, literal, quad
+from ontology.namespaces import ADMS, DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri, slug
+from ontology.nquads import RDF_TYPE, XSD_GYEAR, XSD_INTEGER, is_valid_iri, iri, literal, quad
+
 from ..records.load import Problem
 from ..resolve import NAME_THRESHOLD, Match, normalise_org_name
 from . import SourceResult
@@ -204,7 +206,7 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
                      retrieved: str | None = None, vocab=None) -> SourceResult:  # noqa: ANN001
     """Map the register (``register.csv``, or a directory holding it) into ``graph/<source>``."""
     if vocab is None:
-        from ..vocab import load_vocabularies
+        from ontology.vocab import load_vocabularies
 
         vocab = load_vocabularies()
     path = Path(path)

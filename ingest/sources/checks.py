@@ -62,8 +62,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ontology.errors import DkgError
+
 from ..records.fields import When
-from ..nquads import XSD_DATE
+from ontology.nquads import XSD_DATE
 
 #: A CSV field may be this long (Participedia bodies run to 32 KB; the csv module's default
 #: limit of 128 KB would stop the whole file at one long cell).
@@ -75,7 +77,7 @@ _PIC = re.compile(r"^[0-9]{9}$", re.ASCII)
 _DIGITS = re.compile(r"^([0-9]+)(?:\.0+)?$", re.ASCII)
 
 
-class FieldError(ValueError):
+class FieldError(DkgError, ValueError):
     """A value an adapter cannot map; the message says what was expected."""
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..countries import Country
-from ..namespaces import DCAT, DCTERMS, DKG, PAV, PROV, RDFS, SCHEMA, city_key, entity_iri, slug  # noqa: F401 - slug is re-exported
-from ..nquads import RDF_TYPE, XSD_DATE, iri, literal, quad
+from ontology.countries import Country
+from ontology.namespaces import DCAT, DCTERMS, DKG, PAV, PROV, RDFS, SCHEMA, city_key, entity_iri, slug  # noqa: F401 - slug is re-exported
+from ontology.nquads import RDF_TYPE, XSD_DATE, iri, literal, quad
 
 _T = {name: iri(str(term)) for name, term in {
     "label": RDFS.label, "title": DCTERMS.title, "url": SCHEMA.url, "licence": DCTERMS.license,

@@ -27,10 +27,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import countries
+from ontology import countries
+
 from ..mapping import membership_quads
-from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
-from ..nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, is_valid_iri, iri, literal, quad
+from ontology.namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
+from ontology.nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, is_valid_iri, iri, literal, quad
+
 from ..records.load import Problem
 from . import SourceResult
 from .checks import FieldError, Ledger, amount, identifier, is_empty, pic, read_rows, start_and_end
@@ -185,12 +187,12 @@ def cordis_quads(directory: Path | str, source: str = "cordis", *, filters: Cord
     """Map ``project.csv`` and ``organization.csv`` in ``directory`` to N-Quads in ``graph/<source>``.
 
     ``role_iri`` and ``orgtype_iri`` turn a role or organisation-type key into its concept IRI
-    (from :func:`ingest.vocab.load_vocabularies`); they default to the project's vocabularies.
+    (from :func:`ontology.vocab.load_vocabularies`); they default to the project's vocabularies.
     Every row of both files is kept, filtered (by the :class:`CordisFilter` criterion that
     refused it, or because its project was) or rejected: the result's ``ledgers`` add up.
     """
     if role_iri is None or orgtype_iri is None:
-        from ..vocab import load_vocabularies
+        from ontology.vocab import load_vocabularies
 
         vocab = load_vocabularies()
         role_iri = role_iri or (lambda key: vocab.iri("role", key))

@@ -41,10 +41,12 @@ import html
 import re
 from pathlib import Path
 
-from .. import countries
+from ontology import countries
+
 from ..mapping import membership_quads
-from ..namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
-from ..nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
+from ontology.namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_iri, graph_iri
+from ontology.nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
+
 from ..records.load import Problem
 from . import SourceResult
 from .checks import FieldError, Ledger, coordinate, identifier, is_empty, read_rows, start_and_end
@@ -269,7 +271,7 @@ def participedia_quads(paths: list[Path] | Path, source: str = "participedia", *
     reported once per file with the reason (``unmapped_columns``).
     """
     if vocab is None:
-        from ..vocab import load_vocabularies
+        from ontology.vocab import load_vocabularies
 
         vocab = load_vocabularies()
     if isinstance(paths, Path | str):

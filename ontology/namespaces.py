@@ -2,7 +2,7 @@
 
 Examples
 --------
->>> from ingest.namespaces import DKG, ORG, entity_iri, graph_iri
+>>> from ontology.namespaces import DKG, ORG, entity_iri, graph_iri
 >>> DKG.participatesIn
 rdflib.term.URIRef('https://w3id.org/democracy-kg/ontology#participatesIn')
 >>> entity_iri("organisation", "eurocities")
@@ -16,13 +16,106 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 BASE = "https://w3id.org/democracy-kg/"
-DKG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
+
+
+class DKG(DefinedNamespace):
+    """The project's own terms (``ontology/democracy-kg.ttl``), as rdflib defines FOAF or PROV.
+
+    Every term the ontology declares is an attribute; any other name raises, so a typo cannot
+    mint a wrong IRI. ``tests/test_ontology.py`` checks this list against the Turtle file.
+
+    >>> DKG.coordinatedBy
+    rdflib.term.URIRef('https://w3id.org/democracy-kg/ontology#coordinatedBy')
+    >>> DKG.coordinatedby
+    Traceback (most recent call last):
+    ...
+    AttributeError: term 'coordinatedby' not in namespace 'https://w3id.org/democracy-kg/ontology#'
+    """
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Case: URIRef
+    Claim: URIRef
+    NetworkAnalysis: URIRef
+    NetworkPosition: URIRef
+    Output: URIRef
+    Programme: URIRef
+    SourceDocument: URIRef
+    # properties
+    acronym: URIRef
+    algorithm: URIRef
+    analysisFilter: URIRef
+    articulationPoint: URIRef
+    attribution: URIRef
+    betweenness: URIRef
+    brokerageConsultant: URIRef
+    brokerageCoordinator: URIRef
+    brokerageGatekeeperRepresentative: URIRef
+    brokerageLiaison: URIRef
+    brokerageTotal: URIRef
+    canonical: URIRef
+    claimAbout: URIRef
+    claimContext: URIRef
+    closeness: URIRef
+    clustering: URIRef
+    commissionedBy: URIRef
+    community: URIRef
+    component: URIRef
+    componentSize: URIRef
+    constraint: URIRef
+    contribution: URIRef
+    coordinatedBy: URIRef
+    cordisProjectId: URIRef
+    cordisRcn: URIRef
+    coreNumber: URIRef
+    country: URIRef
+    decisionMethod: URIRef
+    degree: URIRef
+    ecContribution: URIRef
+    ecMaxContribution: URIRef
+    edgeCount: URIRef
+    effectiveSize: URIRef
+    efficiency: URIRef
+    eigenvector: URIRef
+    facet: URIRef
+    facilitatedBy: URIRef
+    fundingScheme: URIRef
+    iap2Level: URIRef
+    iap2Rank: URIRef
+    issue: URIRef
+    localAuthorityCode: URIRef
+    methodType: URIRef
+    metricValue: URIRef
+    mode: URIRef
+    modularity: URIRef
+    nodeCount: URIRef
+    openness: URIRef
+    participantCount: URIRef
+    participatesIn: URIRef
+    participediaId: URIRef
+    pic: URIRef
+    positionOf: URIRef
+    projection: URIRef
+    purpose: URIRef
+    qualifier: URIRef
+    quantityKind: URIRef
+    recordedVia: URIRef
+    recruitment: URIRef
+    report: URIRef
+    scope: URIRef
+    strength: URIRef
+    theme: URIRef
+    totalCost: URIRef
+    usesMethod: URIRef
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
