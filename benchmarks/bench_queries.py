@@ -81,7 +81,8 @@ def main() -> None:
     speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DKG_PROGRESS", "0")
-    from graph.library import load_library, with_values
+    from graph.library import load_library
+    from graph.sparql import with_values
     from graph.network.analyse import analyse
     from graph.query import execute
     from graph.store import open_store

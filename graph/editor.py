@@ -38,7 +38,7 @@ LIMIT 20"""
 def _questions(library: dict) -> list[dict]:
     """Each named question as the page needs it: name, question, parameters, and the query text
     with the defaults bound (prefix lines left out: the endpoint declares them)."""
-    from .library import ParameterError, with_values
+    from .sparql import ParameterError, with_values
 
     out = []
     for name, query in sorted(library.items()):

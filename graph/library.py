@@ -17,13 +17,13 @@ example result, then the SPARQL (the project prefixes are predeclared)::
 A parameter line is ``name (kind[, default VALUE | , optional]): description``; a parameter with
 neither a default nor ``optional`` is required. The example is the answer on the seed records
 plus the test fixtures with the default parameters, or with those the heading names
-(``# Example (text=cities):``); ``python -m graph.library --write-examples BUILD_DIR`` rewrites
+(``# Example (text=cities):``); ``python -m graph.examples BUILD_DIR`` rewrites
 the examples and ``tests/test_library.py`` checks that they are still true. Kinds (:data:`KINDS`) say how a value given as
 text (``--param key=value``) becomes an RDF term: ``iri`` (``<http://...>``, ``http(s)://...``,
 a project prefixed name such as ``organisation:nets4dem``, or ``kind/key`` for ``id/kind/key``),
 ``string``, ``integer``, ``decimal``, ``date``, ``year`` (an ``xsd:integer``), ``boolean``.
 
-Values are bound as RDF terms (:func:`values_block`), never pasted into the query text.
+Values are bound as RDF terms (:mod:`graph.sparql`), never pasted into the query text.
 
 Examples
 --------
@@ -35,7 +35,7 @@ Examples
 >>> q.bind({"colour": "red"})
 Traceback (most recent call last):
 ...
-graph.library.ParameterError: members-of-network: unknown parameter 'colour'; it takes network, role
+graph.sparql.ParameterError: members-of-network: unknown parameter 'colour'; it takes network, role
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ import pyoxigraph as ox
 from ontology.errors import DkgError
 from ontology.namespaces import ID, PREFIXES
 
+from .sparql import ParameterError, query_form
+
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KINDS = ("iri", "string", "integer", "decimal", "date", "year", "boolean")
@@ -62,10 +64,6 @@ _PARAM_LINE = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<kind>[a-z]+
 
 class LibraryError(DkgError, ValueError):
     """A query file of the library is malformed (named with its path)."""
-
-
-class ParameterError(DkgError, ValueError):
-    """A parameter value is missing, unknown or not of its declared kind."""
 
 
 class QueryNotFound(DkgError, KeyError):
@@ -173,7 +171,7 @@ def parse_query_file(path: Path | str | None, text: str | None = None) -> NamedQ
     names = [p.name for p in parameters]
     if len(set(names)) != len(names):
         raise LibraryError(f"{path or '<query text>'}: a parameter is declared twice: {', '.join(names)}")
-    form = _query_form(text)
+    form = query_form(text)
     return NamedQuery(name=path.stem if path else "query", question=" ".join(question), text=text, parameters=tuple(parameters),
                       example="\n".join(example).strip("\n"), example_params=example_params, path=path, form=form)
 
@@ -217,38 +215,6 @@ def get_query(name: str, directory: Path | str = QUERIES_DIR) -> NamedQuery:
         raise QueryNotFound(f"no question named {name!r} in the library; known: {known}")
     return parse_query_file(path)
 
-
-#: How examples are shown in the headers: at most this many rows, cells cut to this width.
-EXAMPLE_ROWS, EXAMPLE_WIDTH = 8, 40
-
-
-def example_table(query: NamedQuery, store) -> str:  # noqa: ANN001
-    """The example result of ``query`` on ``store`` (its example parameters), as the header shows it."""
-    from .query import execute, format_result
-
-    return format_result(execute(query, store, query.example_params), "table", EXAMPLE_ROWS, EXAMPLE_WIDTH)
-
-
-def write_examples(store, directory: Path | str = QUERIES_DIR) -> list[str]:  # noqa: ANN001
-    """Rewrite the example section of every question from its answer on ``store``; returns the changed names.
-
-    The examples are the answers on the seed records plus the test fixtures (``tests/conftest.py``
-    builds that graph; ``tests/test_library.py`` checks that every header still tells the truth).
-    """
-    changed = []
-    for query in load_library(directory).values():
-        lines = query.text.splitlines()
-        start = next(i for i, line in enumerate(lines) if line.lower().startswith("# example"))
-        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("#"))
-        body = ["#   " + line if line else "#" for line in example_table(query, store).splitlines()]
-        new = "\n".join(lines[:start + 1] + body + lines[end:]) + "\n"
-        if new != query.text:
-            query.path.write_text(new, encoding="utf-8")
-            changed.append(query.name)
-    return changed
-
-
-# --- binding values as RDF terms -------------------------------------------------------------
 
 def _iri(value: object) -> ox.NamedNode:
     text = str(value).strip()
@@ -302,153 +268,3 @@ def _date(value: object) -> ox.Literal:
 
 _CONVERTERS = {"iri": _iri, "string": lambda v: ox.Literal(str(v)), "integer": _integer, "decimal": _decimal,
                "date": _date, "year": _year, "boolean": _boolean}
-
-
-def values_block(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """A SPARQL ``VALUES`` block binding each variable to one term, written in N-Triples syntax.
-
-    pyoxigraph serialises the terms, so quotes, backslashes and newlines in literals are escaped
-    and IRIs have been checked to contain no ``<>"{}|`` or spaces: a value can never end the
-    block and start query text of its own.
-
-    >>> print(values_block({"name": ox.Literal('"} ; DROP ALL ; #')}))
-    VALUES ( ?name ) { ( "\\"} ; DROP ALL ; #" ) }
-    >>> values_block({})
-    ''
-    """
-    if not bindings:
-        return ""
-    for name, term in bindings.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ParameterError(f"not a variable name: {name!r}")
-        if not isinstance(term, (ox.NamedNode, ox.Literal)):
-            raise ParameterError(f"parameter {name!r}: expected an IRI or a literal, got {type(term).__name__}")
-    variables = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(str(term) for term in bindings.values())
-    return f"VALUES ( {variables} ) {{ ( {terms} ) }}"
-
-
-def with_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """``sparql`` with its variables bound: a :func:`values_block` at the start of the outermost
-    ``WHERE`` group, and at the start of every nested group (sub-``SELECT``, ``OPTIONAL``,
-    ``UNION`` branch, ``MINUS``, ``EXISTS``, ``GRAPH``) that mentions a bound variable.
-
-    That is what binding a variable beforehand means (it is what pyoxigraph's substitutions do):
-    a sub-``SELECT`` or a ``UNION`` branch, which SPARQL evaluates on its own, sees the value
-    too, and so can be restricted by it early. ``VALUES`` data blocks and ``CONSTRUCT``
-    templates are left alone. The query must use the ``WHERE`` keyword.
-
-    >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal("x")})
-    'SELECT ?s WHERE { VALUES ( ?o ) { ( "x" ) }\\n ?s ?p ?o }'
-    >>> with_values('CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }', {"s": ox.NamedNode("http://ex/a")})
-    'CONSTRUCT { ?s ?p "{" } WHERE { VALUES ( ?s ) { ( <http://ex/a> ) }\\n ?s ?p ?o }'
-    >>> print(with_values("SELECT ?n WHERE { { SELECT ?n WHERE { ?n ?p ?o } } OPTIONAL { ?n ?q ?o } }",
-    ...                   {"o": ox.Literal("x")}))
-    SELECT ?n WHERE { VALUES ( ?o ) { ( "x" ) }
-     { SELECT ?n WHERE { VALUES ( ?o ) { ( "x" ) }
-     ?n ?p ?o } } OPTIONAL { VALUES ( ?o ) { ( "x" ) }
-     ?n ?q ?o } }
-    """
-    if not values_block(bindings):
-        return sparql
-    groups = _groups(sparql)
-    outer = next((g for g in groups if g[3]), None)
-    if outer is None:
-        raise ParameterError("parameters need a query with an explicit 'WHERE {' clause")
-    inserts = []
-    for start, _end, mentioned, is_outer in groups:
-        names = list(bindings) if is_outer else [n for n in bindings if n in mentioned]
-        if names:
-            inserts.append((start, values_block({n: bindings[n] for n in names})))
-    for at, block in sorted(inserts, reverse=True):
-        sparql = f"{sparql[:at + 1]} {block}\n{sparql[at + 1:]}"
-    return sparql
-
-
-def _groups(sparql: str) -> list[tuple[int, int, set[str], bool]]:
-    """Every group pattern: (offset of ``{``, offset of ``}``, variables inside, is the outer ``WHERE``)."""
-    groups, stack = [], []  # stack items: [start, kind, variables, is_outer]
-    previous = ""  # the last significant token, upper-cased for words
-    after_values = False  # between VALUES and its data block
-    for m in _TOKEN.finditer(sparql):
-        kind, text = m.lastgroup, m.group()
-        if kind in ("comment",) or (kind == "other" and text.isspace()):
-            continue
-        if previous == "{" and stack and stack[-1][1] == "group" and kind == "word" and text.upper() == "SELECT":
-            stack[-1][1] = "subselect"  # '{ SELECT ... }' admits nothing beside the sub-select
-        if kind == "var":
-            for item in stack:
-                item[2].add(text[1:])
-        elif kind == "brace" and text == "{":
-            if after_values:
-                block = "data"
-            elif previous == "CONSTRUCT":
-                block = "template"
-            else:
-                block = "group"
-            outer = block == "group" and previous == "WHERE" and not any(item[1] == "group" for item in stack)
-            stack.append([m.start(), block, set(), outer])
-            after_values = False
-        elif kind == "brace":
-            if stack:
-                start, block, variables, outer = stack.pop()
-                if block == "group":
-                    groups.append((start, m.start(), variables, outer))
-                for item in stack:
-                    item[2].update(variables)
-        elif kind == "word" and text.upper() == "VALUES":
-            after_values = True
-        previous = text.upper() if kind == "word" else text
-    return groups
-
-
-_TOKEN = re.compile(r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_]+)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<brace>[{}])
-  | (?P<other>.)
-""", re.X | re.S)
-
-
-def standalone(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> str:
-    """``sparql`` as any SPARQL endpoint takes it: ``PREFIX`` lines for the project prefixes it
-    uses, and the parameters bound (:func:`with_values`). Paste it into a query editor as it is.
-
-    >>> print(standalone("SELECT ?m WHERE { ?m org:memberOf ?network }", {"network": ox.NamedNode("http://ex/n")}))
-    PREFIX org: <http://www.w3.org/ns/org#>
-    SELECT ?m WHERE { VALUES ( ?network ) { ( <http://ex/n> ) }
-     ?m org:memberOf ?network }
-    """
-    used = {m.group()[:-1] for m in re.finditer(r"(?<![\w<])[A-Za-z][\w-]*:", _strip_literals(sparql))}
-    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([A-Za-z][\w-]*)?:", sparql)}
-    header = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in PREFIXES if p in used and p not in declared)
-    return header + with_values(sparql, bindings or {})
-
-
-def _strip_literals(sparql: str) -> str:
-    """The query without strings, IRIs and comments (where a ``word:`` is not a prefixed name)."""
-    return "".join(m.group() if m.lastgroup not in ("comment", "string", "iri") else " "
-                   for m in _TOKEN.finditer(sparql))
-
-
-def _query_form(sparql: str) -> str:
-    for m in _TOKEN.finditer(sparql):
-        if m.lastgroup == "word" and m.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
-            return m.group().upper()
-    return "SELECT"
-
-
-if __name__ == "__main__":  # python -m graph.library --write-examples BUILD_DIR
-    import argparse
-
-    from graph.library import write_examples as _write_examples  # this module's classes, not __main__'s
-    from graph.store import open_store
-
-    parser = argparse.ArgumentParser(description="Maintain the question library's example sections.")
-    parser.add_argument("--write-examples", type=Path, metavar="BUILD_DIR", required=True,
-                        help="a build of the seed records plus the test fixtures (see tests/conftest.py)")
-    arguments = parser.parse_args()
-    print("\n".join(_write_examples(open_store(arguments.write_examples))) or "examples are up to date")

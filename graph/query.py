@@ -2,8 +2,8 @@
 
 The default graph of every query is the union of all named graphs, so simple questions need no
 ``GRAPH`` clause; ``GRAPH ?g { ... }`` still reaches each source's own graph. Parameter values
-are bound as RDF terms in a ``VALUES`` block (:func:`graph.library.with_values`), the same way
-for the embedded store and for remote endpoints, never pasted into the query text.
+are bound as RDF terms (:mod:`graph.sparql`, which runs every query), never pasted into the
+query text.
 
 :func:`select` and :func:`construct` are the Python API: a named question of the library (or
 SPARQL text) in, a typed :class:`pandas.DataFrame` or an :class:`rdflib.Graph` out.
@@ -26,7 +26,6 @@ http://ex/a,x
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,50 +33,16 @@ import pyoxigraph as ox
 
 from ontology.namespaces import PREFIXES
 
-from .library import NamedQuery, get_query, parse_query_file, with_values
-from .sparql_text import check_query
+from .library import NamedQuery, get_query, parse_query_file
+from .remote import SparqlEndpoint
+from .sparql import QueryResult, run_query
+from .store import open_store
 
 if TYPE_CHECKING:
     import pandas as pd
     import rdflib
 
-    from .remote import SparqlEndpoint
-
 FORMATS = ("table", "csv", "tsv", "json")
-
-
-@dataclass
-class QueryResult:
-    """A SELECT result (variables and rows of terms), an ASK answer, or CONSTRUCT triples."""
-
-    variables: list[str]
-    rows: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]] | None = None
-    boolean: bool | None = None
-    triples: list[ox.Triple] | None = None
-
-
-def run_query(store: ox.Store | SparqlEndpoint, sparql: str,
-              bindings: dict[str, ox.NamedNode | ox.Literal] | None = None, *,
-              allow_service: bool = False) -> QueryResult:
-    """Execute ``sparql`` on ``store`` (embedded or remote); ``bindings`` bind variables to RDF terms.
-
-    On the embedded store the text is checked first (:func:`graph.sparql_text.check_query`):
-    ``SERVICE`` clauses, which would make this machine fetch other addresses, are refused unless
-    ``allow_service``; text nested deep enough to overflow the engine's stack is refused always.
-    """
-    sparql = with_values(sparql, bindings or {})
-    if not isinstance(store, ox.Store):
-        return store.query(sparql)
-    check_query(sparql, allow_service=allow_service)
-    answer = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult([], boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        # A solution iterates over its values in the order of `variables` (None when unbound):
-        # a fifth faster than looking each variable up by name, which shows on 30k-row answers.
-        return QueryResult(variables, rows=[list(solution) for solution in answer])
-    return QueryResult([], triples=list(answer))
 
 
 def format_result(result: QueryResult, fmt: str = "table", max_rows: int | None = None, max_width: int | None = None,
@@ -208,8 +173,6 @@ def connect(store: ox.Store | SparqlEndpoint | Path | str = "build") -> ox.Store
     """An open store from a build directory, a store directory, an endpoint URL or an open store."""
     if not isinstance(store, (str, Path)):
         return store
-    from .store import open_store
-
     if isinstance(store, str) and store.startswith(("http://", "https://")):
         return open_store(store, backend="sparql")
     return open_store(store)

@@ -1,13 +1,13 @@
 """Remote SPARQL stores, the scale-out path: query any SPARQL 1.1 endpoint, push the built dataset.
 
 - :class:`SparqlEndpoint` runs queries over the SPARQL 1.1 Protocol and turns the answers into
-  the same :class:`graph.query.QueryResult` the embedded store gives, so the named questions run
+  the same :class:`graph.sparql.QueryResult` the embedded store gives, so the named questions run
   unchanged against Fuseki, GraphDB, Virtuoso, QLever or an ``oxigraph serve``. It negotiates the
   protocol's three ways of sending a query (:data:`PROTOCOLS`): by default ``GET`` for a short
   query and a form ``POST`` otherwise, which every server answers; a direct ``POST``
   (``application/sparql-query``) only when asked, since Virtuoso 7.2 never answers it. Connect
   and read timeouts are separate options, and a slow server is told apart from an absent one. Parameters arrive as a ``VALUES`` block of escaped
-  RDF terms (:func:`graph.library.with_values`), never pasted into the text.
+  RDF terms (:func:`graph.sparql.with_values`), never pasted into the text.
 - :func:`push` uploads the built dataset with the SPARQL 1.1 Graph Store HTTP Protocol: one
   ``PUT ?graph=<IRI>`` per named graph, its N-Triples streamed from a temporary file (constant
   memory, a ``Content-Length`` every server accepts), never a request per triple. ``PUT``
@@ -32,7 +32,7 @@ from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from ontology.errors import DkgError
 
-from .library import standalone
+from .sparql import QueryResult, standalone
 
 #: HTTP authentication schemes for remote stores, by name.
 AUTH_SCHEMES: dict[str, type[AuthBase]] = {"basic": HTTPBasicAuth, "digest": HTTPDigestAuth}
@@ -111,10 +111,8 @@ class SparqlEndpoint:
         return self._request("POST", self.url, data=text.encode("utf-8"), headers={
             "Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
 
-    def query(self, sparql: str):  # noqa: ANN201 - a graph.query.QueryResult
+    def query(self, sparql: str) -> QueryResult:
         """Run ``sparql`` (the project prefixes it uses are declared in front of it) and parse the answer."""
-        from .query import QueryResult
-
         response = self._send(sparql, _ACCEPT)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media in ("application/sparql-results+json", "application/json"):

@@ -273,7 +273,7 @@ def read_request(method: str, path: str, content_type: str,
     >>> read_request("POST", "/update", "application/sparql-update", b"DROP ALL")[0]
     'DROP ALL'
     """
-    from .library import standalone
+    from .sparql import standalone
 
     texts: list[str] = []
 

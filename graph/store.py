@@ -32,6 +32,8 @@ from oxrdflib import OxigraphStore
 
 from ontology.errors import DkgError
 
+from .remote import SparqlEndpoint
+
 DEFAULT_BUILD_DIR = Path("build")
 
 
@@ -175,19 +177,17 @@ def _open_oxigraph(location: Path | str, read_only: bool = True) -> ox.Store:
         raise StoreNotFound(f"{path}: the store cannot be opened ({err}); rebuild it with 'dkg build'") from None
 
 
-def _open_sparql(location: Path | str, read_only: bool = True):  # noqa: ANN202 - graph.remote.SparqlEndpoint
-    from .remote import SparqlEndpoint
-
+def _open_sparql(location: Path | str, read_only: bool = True) -> SparqlEndpoint:
     if not read_only:
         raise ValueError("remote SPARQL endpoints are opened for queries only; use 'dkg push' to upload")
     return SparqlEndpoint(str(location))
 
 
-#: Store backends by name: each opens a store that :func:`graph.query.run_query` can query.
-BACKENDS: dict[str, Callable[..., object]] = {"oxigraph": _open_oxigraph, "sparql": _open_sparql}
+#: Store backends by name: each opens a store that :func:`graph.sparql.run_query` can query.
+BACKENDS: dict[str, Callable[..., ox.Store | SparqlEndpoint]] = {"oxigraph": _open_oxigraph, "sparql": _open_sparql}
 
 
-def open_store(location: Path | str = DEFAULT_BUILD_DIR, backend: str = "oxigraph", read_only: bool = True) -> ox.Store:
+def open_store(location: Path | str = DEFAULT_BUILD_DIR, backend: str = "oxigraph", read_only: bool = True) -> ox.Store | SparqlEndpoint:
     """Open a built store for fast SPARQL (pyoxigraph API), or a remote endpoint (``backend="sparql"``).
 
     >>> open_store("/nonexistent")

@@ -85,7 +85,7 @@ def records(tmp_path) -> Path:
 
 def ask(store, sparql: str) -> list[tuple]:
     """Run a SELECT and return its rows as tuples of plain values (``None`` when unbound)."""
-    from graph.query import run_query
+    from graph.sparql import run_query
 
     result = run_query(store, sparql)
     return [tuple(None if t is None else t.value for t in row) for row in result.rows]

@@ -583,7 +583,8 @@ def test_pruning_never_removes_the_release_current_points_to(tmp_path):
 def test_terminal_controls_in_data_are_shown_not_obeyed():
     import pyoxigraph as ox
 
-    from graph.query import QueryResult, format_result
+    from graph.query import format_result
+    from graph.sparql import QueryResult
 
     result = QueryResult(["label"], rows=[[ox.Literal("evil\x1b]0;pwned\x07\x1b[2J\u202eabc")]])
     table = format_result(result)
