@@ -46,7 +46,7 @@ from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
 from ingest.sources import SourceResult, load_config, map_source
 from ontology.vocab import Vocabularies, load_vocabularies
 
-from .store import DEFAULT_BUILD_DIR, BuildLayout
+from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
 from ingest.csvsafe import spreadsheet_safe
 
 from .shacl_sparql import validate_store
@@ -69,6 +69,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     sources: list[SourceResult] = field(default_factory=list)
     resolution: dict[str, int] = field(default_factory=dict)
+    exit_code: int = 0
 
     def summary(self) -> str:
         total = self.timings.get("total", 0.0)
@@ -183,7 +184,7 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         if not report.conforms:
             raise ShaclError(report)
 
-    release_id = f"{started:%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
+    release_id = new_release_id(started)
     staging = layout.new_staging(release_id)
     try:
         t = time.perf_counter()

@@ -20,11 +20,13 @@ Stores are plugins chosen by name, as in rdflib: :data:`BACKENDS` maps a name to
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -35,6 +37,7 @@ from ontology.errors import DkgError
 from .remote import SparqlEndpoint
 
 DEFAULT_BUILD_DIR = Path("build")
+T = TypeVar("T")
 
 
 class StoreNotFound(DkgError, FileNotFoundError):
@@ -126,6 +129,83 @@ class BuildLayout:
                 shutil.rmtree(path, ignore_errors=True)
                 removed.append(path)
         return removed
+
+
+def new_release_id(when: dt.datetime | None = None) -> str:
+    """A release id that sorts by time: ``<UTC time to the microsecond>Z-<pid>`` (``when``: now)."""
+    return f"{when or dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%fZ}-{os.getpid()}"
+
+
+def derive_release(location: Path | str, change: Callable[[ox.Store], T]) -> tuple[Path, T]:
+    """Publish a new release: the current one with ``change`` applied to a copy of its store.
+
+    A published release is never written to: a server reading it, or a reader that opened it,
+    keeps seeing what was published. The copy is a RocksDB checkpoint (``Store.backup``: hard
+    links to the immutable table files, so it costs little whatever the store's size); the other
+    files of the release (dumps, reports) are hard-linked too. The new release then replaces
+    ``current`` atomically, like a build's (:meth:`BuildLayout.publish`), and older releases are
+    pruned by the same rule. If ``change`` fails, nothing is published.
+
+    ``location`` is a build directory (or the store of one of its releases). A store directory
+    outside any build layout is the caller's own, not a published release: it is changed in place.
+
+    Parameters
+    ----------
+    location : path
+        A build directory, ``build/store``, or a plain store directory.
+    change : callable
+        Called with the writable store of the new release; its return value is passed back.
+
+    Returns
+    -------
+    (Path, object)
+        The store directory that was changed, and what ``change`` returned.
+    """
+    path = Path(location)
+    root = _build_root(path)
+    if root is None:
+        store_dir = resolve_store_path(path)
+        return store_dir, _changed(store_dir, change)
+    layout = BuildLayout(root)
+    layout.remove_stale_staging()
+    current = layout.current.resolve()
+    release_id = new_release_id()
+    staging = layout.new_staging(release_id)
+    try:
+        ox.Store.read_only(str(current / "store")).backup(str(staging / "store"))
+        for item in current.iterdir():
+            if item.name != "store" and not item.name.startswith("."):
+                if item.is_dir():
+                    shutil.copytree(item, staging / item.name, copy_function=os.link)
+                else:
+                    os.link(item, staging / item.name)
+        outcome = _changed(staging / "store", change)
+        release = layout.publish(staging, release_id)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return release / "store", outcome
+
+
+def _changed(store_dir: Path, change: Callable[[ox.Store], T]) -> T:
+    store = ox.Store(str(store_dir))
+    try:
+        outcome = change(store)
+        store.flush()
+        return outcome
+    finally:
+        del store
+
+
+def _build_root(path: Path) -> Path | None:
+    """The build directory ``path`` belongs to (``build``, ``build/store``, ``build/current``,
+    ``build/releases/<id>[/store]``), or None for a store outside any build layout."""
+    for candidate in (path, *path.resolve().parents[:3]):
+        if (candidate / "current").is_symlink() and (candidate / "releases").is_dir():
+            return candidate
+    if (path / "current").is_symlink():
+        return path
+    return None
 
 
 PIN_PREFIX = ".serving-"

@@ -38,6 +38,8 @@ import networkx as nx
 
 from ingest.files import replacing
 
+from ..store import derive_release
+
 from . import aggregate, bipartite, cases, centrality, cohesion, collaboration, community, membership
 from .extract import KnowledgeTables, extract
 from .names import METRICS, PROJECTIONS
@@ -64,6 +66,31 @@ class Analysis:
     files: list[Path] = field(default_factory=list)
     run: str | None = None
     analysis_triples: int | None = None
+    #: The store the analysis graph was written into (a new release's) when written back.
+    store: Path | None = None
+    #: The folder the tables and graph files were written to.
+    out: Path | None = None
+    exit_code: int = 0
+
+    def summary(self) -> str:
+        """What ``dkg analyse`` prints: the network's size, the metrics, the files, the time."""
+        g, described = self.graph, self.tie_filter.describe()
+        lines = [f"{self.projection} network: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
+                 + (f" ({described})" if described else "")]
+        if self.selection is not None:
+            removed = ", ".join(f"{n} by {name}" for name, n in self.selection.removed.items() if n)
+            lines.append(f"  ties used: {len(self.selection.ties)}" + (f"; left out: {removed}" if removed else ""))
+        lines += [f"  {table.metric:<20} {table.method}" for table in self.tables]
+        if self.out is not None:
+            lines.append(f"wrote {len(self.files)} files to {self.out} (run {self.run})")
+        if self.analysis_triples is not None:
+            lines.append(f"loaded {self.analysis_triples} triples into the analysis graph of a new release "
+                         f"({self.store}); ask it with 'dkg query --name top-brokers'")
+        # The total and the three slowest steps, on one short line (timings has every step).
+        slowest = sorted(self.timings.items(), key=lambda item: -item[1])[:3]
+        lines.append(f"time: {sum(self.timings.values()):.2f}s (slowest: "
+                     + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in slowest) + ")")
+        return "\n".join(lines)
 
     def table(self, metric: str) -> MetricTable:
         """The table of one metric (by its table name, e.g. ``betweenness``, ``community``)."""
@@ -227,8 +254,8 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     tables : KnowledgeTables, optional
         Tables already extracted (several analyses of one store extract once).
     write_back : bool
-        Also load the ``analysis`` named graph into the store's current release (``store`` must
-        then be a build directory).
+        Also load the ``analysis`` named graph into a new release made from the current one
+        (:func:`graph.store.derive_release`; ``store`` must then be a build directory).
     seed, k, exact_limit, community_method
         Passed to the metrics (see :mod:`graph.network.centrality`, :mod:`graph.network.community`).
     progress : bool
@@ -274,6 +301,7 @@ def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table
     from .writeback import analysis_quads, load_analysis
 
     out.mkdir(parents=True, exist_ok=True)
+    analysis.out = out
     analysis.files += write_tables(analysis.graph, analysis.tables, out / "tables", table_formats)
     analysis.files += write_graph(analysis.graph, out, analysis.tables, graph_formats, seed=seed)
     run, quads = analysis_quads(analysis.graph, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
@@ -284,8 +312,7 @@ def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table
     analysis.files.append(path)
     analysis.run = run
     if write_back:
-        from ..store import resolve_store_path
-
         if not isinstance(store, (str, Path)):
             raise ValueError("write_back needs the build directory, not an open store or endpoint")
-        analysis.analysis_triples = load_analysis(resolve_store_path(Path(store)), run, quads)
+        # Into a new release made from the current one: a published release is never written.
+        analysis.store, analysis.analysis_triples = derive_release(store, lambda s: load_analysis(s, run, quads))

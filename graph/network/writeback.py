@@ -155,26 +155,29 @@ def _position_key(node: str) -> str:
     return "iri-" + hashlib.sha256(node.encode("utf-8")).hexdigest()[:16]
 
 
-def load_analysis(store_dir: Path | str, run: str, quads: list[str]) -> int:
-    """Replace the run's analysis graph in the on-disk store at ``store_dir``; return its triple count.
+def load_analysis(store: ox.Store | Path | str, run: str, quads: list[str]) -> int:
+    """Replace the run's analysis graph in ``store`` (open, or the directory of one); return its triple count.
 
     The quads are parsed in full before the store is touched, so malformed input changes nothing.
     Then the run's old graph is removed and the new one loaded in one transaction (``Store.load``).
     A SPARQL ``MOVE`` from a staging graph would make the swap a single step too, but Oxigraph
     evaluates it quad by quad: 21 s for 250k quads against 7 s for the load. If the load itself
     fails (a full disk), the graph is missing, not half there, and ``analysis.nq`` in the output
-    directory holds the same quads.
+    directory holds the same quads. ``dkg analyse --write-back`` calls this on a copy of the
+    current release (:func:`graph.store.derive_release`), never on a published one.
     """
     graph = ANALYSIS_GRAPH + run
     data = ("\n".join(quads) + "\n").encode("utf-8")
     for q in ox.parse(data, format=ox.RdfFormat.N_QUADS):  # raises SyntaxError naming the line
         if q.graph_name != ox.NamedNode(graph):
             raise ValueError(f"quad outside the run's graph <{graph}>: {q}")
-    store = ox.Store(str(store_dir))
+    opened = not isinstance(store, ox.Store)
+    target = ox.Store(str(store)) if opened else store
     try:
-        store.remove_graph(ox.NamedNode(graph)) if store.contains_named_graph(ox.NamedNode(graph)) else None
-        store.load(data, format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+        if target.contains_named_graph(ox.NamedNode(graph)):
+            target.remove_graph(ox.NamedNode(graph))
+        target.load(data, format=ox.RdfFormat.N_QUADS)
+        target.flush()
+        return sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
     finally:
-        del store
+        del target

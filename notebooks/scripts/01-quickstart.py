@@ -22,14 +22,10 @@
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
 
 # %%
-from graph.notebook import open_graph
-from graph.query import select
-from graph.stats import class_counts, graph_counts
-from graph.store import open_store
+from graph.api import open_or_build, questions
 
-build = open_graph(SOURCES)
-store = open_store(build)
-build
+kg = open_or_build(SOURCES)
+kg
 
 # %% [markdown]
 # ## What is in the graph
@@ -37,36 +33,35 @@ build
 # %%
 import pandas as pd
 
-pd.Series(class_counts(store), name="entities").to_frame()
+stats = kg.stats()
+pd.Series(stats.classes, name="entities").to_frame()
 
 # %%
-pd.Series(graph_counts(store), name="triples").to_frame()
+pd.Series(stats.graphs, name="triples").to_frame()
 
 # %% [markdown]
 # ## SPARQL into pandas
 # Columns come in the SELECT order, typed from the RDF datatypes; the project's prefixes are predeclared.
 
 # %%
-select("""SELECT ?organisation ?name ?type WHERE {
+kg.select("""SELECT ?organisation ?name ?type WHERE {
   ?organisation a org:Organization ; rdfs:label ?name .
   OPTIONAL { ?organisation org:classification/skos:prefLabel ?type }
-} ORDER BY ?name""", store)
+} ORDER BY ?name""")
 
 # %% [markdown]
 # ## Where one fact came from
 # Every statement about Nets4Dem, with the named graph and source document that holds it.
 
 # %%
-select("provenance-of-entity", store).head(12)
+kg.select("provenance-of-entity").head(12)
 
 # %% [markdown]
 # ## The named question library
 # Each question is a SPARQL file with typed parameters; `dkg query --name` runs the same ones.
 
 # %%
-from graph.library import load_library
-
-pd.DataFrame([(q.name, q.question) for q in load_library().values()], columns=["question", "asks"])
+questions()
 
 # %%
-select("members-of-network", store, network="organisation:nets4dem")
+kg.select("members-of-network", network="organisation:nets4dem")

@@ -22,13 +22,9 @@
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
 
 # %%
-from graph.network.analyse import analyse
-from graph.network.export import graph_with_metrics, node_table
-from graph.network.extract import extract
-from graph.notebook import open_graph
+from graph.api import analyse, graph_with_metrics, node_table, open_or_build
 
-tables = extract(open_graph(SOURCES))
-result = analyse(tables=tables, projection="collaboration")
+result = analyse(open_or_build(SOURCES), "collaboration")
 g = result.graph
 print(f"{g.number_of_nodes()} organisations, {g.number_of_edges()} collaboration ties")
 
@@ -61,6 +57,6 @@ plt.tight_layout()
 # The whole page sits in the output, so it renders in JupyterLab and VS Code alike.
 
 # %%
-from graph.maps.notebook import inline
+from graph.api import inline
 
 inline(graph_with_metrics(g, result.tables), color_by="community", size_by="betweenness", height=500)

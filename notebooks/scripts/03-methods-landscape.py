@@ -22,36 +22,32 @@
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
 
 # %%
-from graph.notebook import open_graph
-from graph.query import select
-from graph.store import open_store
+from graph.api import open_or_build
 
-build = open_graph(SOURCES)
-store = open_store(build)
+kg = open_or_build(SOURCES)
 
 # %% [markdown]
 # ## Cases by IAP2 level and method family
 # Empty on the shipped records alone: cases come from Participedia.
 
 # %%
-select("cases-by-iap2-and-method-family", store)
+kg.select("cases-by-iap2-and-method-family")
 
 # %%
-select("cases-by-country-and-year", store)
+kg.select("cases-by-country-and-year")
 
 # %% [markdown]
 # ## Methods of programmes, projects and events
 
 # %%
-select("methods-of-programme", store)
+kg.select("methods-of-programme")
 
 # %% [markdown]
 # ## Do methods travel along ties?
 # For each first use of a method by an organisation: had a collaboration partner used it before?
 
 # %%
-from graph.network.diffusion import diffusion_summary, method_diffusion
-from graph.network.extract import extract
+from graph.api import diffusion_summary, extract, method_diffusion
 
-diffusion = method_diffusion(extract(build))
+diffusion = method_diffusion(extract(kg.store))
 diffusion_summary(diffusion).frame

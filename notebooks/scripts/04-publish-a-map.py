@@ -22,29 +22,24 @@
 SOURCES = None  # a sources.toml naming the real exports (e.g. "../data/sources.toml"); None: shipped records only
 
 # %%
-from graph.notebook import cache_dir, open_graph
-from graph.query import select
+from graph.api import cache_dir, draw, open_or_build, publish
 
-build = open_graph(SOURCES)
+kg = open_or_build(SOURCES)
 OUT = cache_dir() / "04-publish-a-map"  # where the map and the site go; any folder will do
-select("top-brokers", build)
+kg.select("top-brokers")
 
 # %% [markdown]
 # ## One map, one file
 # Names are placed as text, never as HTML; the page fetches nothing and works from `file://`.
 
 # %%
-from graph.maps.make import make_map
-
-path, drawn = make_map(build, OUT / "maps" / "collaboration.html", color_by="country")
-print(path, drawn.number_of_nodes(), "nodes")
+drawn = draw(kg, OUT / "maps" / "collaboration.html", color_by="country")
+print(drawn.summary())
 
 # %% [markdown]
 # ## The whole site
 # Maps, downloads, ontology pages, licences and a citation file, ready to copy to any web server.
 
 # %%
-from graph.publish.site import publish
-
-pages = publish(build, OUT / "site")
-[p.relative_to(OUT / "site").as_posix() for p in pages]
+site = publish(kg, OUT / "site")
+[p.relative_to(OUT / "site").as_posix() for p in site.pages]

@@ -1,0 +1,177 @@
+"""The house rules of issue 18: no import circles, small functions and modules, one front door.
+
+The structure tests read the code with ``ast``; the front-door tests run the jobs of
+:mod:`graph.api` the way the CLI and the notebooks do.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from graph import api
+from graph.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("ontology", "ingest", "graph")
+#: The limits the issue set for the code in ingest/ and graph/.
+MAX_FUNCTION_LINES, MAX_MODULE_LINES = 80, 400
+
+
+def _modules() -> dict[str, Path]:
+    modules = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            modules[".".join(parts)] = path
+    return modules
+
+
+def import_graph() -> nx.DiGraph:
+    """Module -> module it imports, for every import anywhere in a module (inside functions and
+    ``TYPE_CHECKING`` blocks too: an import moved into a function still closes a circle)."""
+    modules = _modules()
+    g = nx.DiGraph()
+    g.add_nodes_from(modules)
+    for name, path in modules.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: from the package (or its parents), then the module named
+                    base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else []))
+                else:
+                    base = node.module
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base for a in node.names]
+            else:
+                continue
+            g.add_edges_from((name, t) for t in targets if t in modules and t != name)
+    return g
+
+
+def test_no_module_imports_one_that_imports_it_back():
+    cycles = sorted(" -> ".join(c) for c in nx.simple_cycles(import_graph()))
+    assert cycles == []
+
+
+def test_the_import_graph_test_sees_a_circle():
+    g = nx.DiGraph([("a", "b"), ("b", "a")])
+    assert list(nx.simple_cycles(g))
+    assert ("graph.cli", "graph.api") in import_graph().edges  # it reads relative imports
+
+
+def _long_functions(limit: int) -> list[str]:
+    found = []
+    for name, path in _modules().items():
+        if not name.startswith(("ingest", "graph")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                length = node.end_lineno - node.lineno + 1
+                if length > limit:
+                    found.append(f"{name}.{node.name}: {length} lines")
+    return sorted(found)
+
+
+def test_no_function_over_80_lines():
+    assert _long_functions(MAX_FUNCTION_LINES) == []
+
+
+def test_no_module_over_400_lines():
+    long = {name: n for name, path in _modules().items()
+            if name.startswith(("ingest", "graph")) and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}
+
+
+def test_the_cli_and_the_notebooks_import_only_the_front_door():
+    def imported(path: Path) -> set[str]:
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("graph", "ingest")):
+                found.add(node.module)
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                found.update(f"graph.{a.name}" if not node.module else f"graph.{node.module}" for a in node.names)
+        return found
+
+    assert imported(ROOT / "graph" / "cli.py") <= {"graph.api", "graph.cli_options"}
+    for script in sorted((ROOT / "notebooks" / "scripts").glob("*.py")):
+        assert imported(script) <= {"graph.api"}, script.name
+
+
+def test_the_quickstart_opens_the_build_and_asks_in_three_lines():
+    text = (ROOT / "notebooks" / "scripts" / "01-quickstart.py").read_text(encoding="utf-8")
+    assert "from graph.api import open_or_build" in text
+    assert "kg = open_or_build(SOURCES)" in text and 'kg.select("members-of-network"' in text
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_every_command_has_help(name, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([name, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert f"dkg {name}" in out and COMMANDS[name].description.split()[0] in out
+
+
+def test_every_error_the_project_raises_on_purpose_has_one_root():
+    from ingest.records import RecordError
+    from ingest.sources import ConfigError
+    from ingest.sources.checks import FieldError
+    from ontology.errors import DkgError
+
+    from graph.library import LibraryError, QueryNotFound
+    from graph.network.select import FilterError
+    from graph.remote import EndpointError
+    from graph.serve import ServeError
+    from graph.shacl_sparql import UnsupportedShape
+    from graph.sparql import ParameterError
+    from graph.sparql_text import QueryRefused
+    from graph.store import LayoutError, StoreNotFound
+    from graph.validate import ShaclError
+
+    errors = (RecordError, ConfigError, FieldError, LibraryError, QueryNotFound, FilterError, EndpointError,
+              ServeError, UnsupportedShape, ParameterError, QueryRefused, LayoutError, StoreNotFound, ShaclError,
+              api.OutputError, api.QuerySyntaxError)
+    assert all(issubclass(e, DkgError) for e in errors)
+    assert {e.exit_code for e in errors} == {1, 2}
+    assert RecordError.exit_code == ShaclError.exit_code == 1
+
+
+def test_a_release_opens_from_a_build_a_store_or_an_endpoint(library_build):
+    from graph.remote import SparqlEndpoint
+
+    by_build = api.open_release(library_build.layout.root)
+    by_store = api.open_release(library_build.layout.root / "store")
+    assert by_build.select("members-of-network").equals(by_store.select("members-of-network"))
+    assert isinstance(api.open_release("http://127.0.0.1:9/query").store, SparqlEndpoint)
+    assert api.open_release(by_build) is by_build
+    assert "triples in" in by_build.summary()
+    with pytest.raises(api.QuerySyntaxError, match="malformed SPARQL"):
+        by_build.execute("SELECT WHERE {")
+
+
+def test_write_back_publishes_a_new_release_and_never_writes_the_published_one(library_build, tmp_path):
+    import shutil
+
+    build = tmp_path / "build"
+    shutil.copytree(library_build.layout.root, build, symlinks=True)
+    before = (build / "current").resolve()
+    files = {p: p.stat().st_mtime_ns for p in before.rglob("*") if p.is_file()}
+    reader = ox.Store.read_only(str(before / "store"))
+    seen = len(reader)
+    result = api.analyse(build, "actors", metrics=["degree"], out=tmp_path / "analysis", write_back=True)
+    after = (build / "current").resolve()
+    assert after != before and after.parent == before.parent
+    assert result.store == after / "store" and result.analysis_triples > 0
+    assert {p: p.stat().st_mtime_ns for p in before.rglob("*") if p.is_file()} == files
+    assert len(ox.Store.read_only(str(before / "store"))) == seen == len(reader)
+    graph = ox.NamedNode(f"https://w3id.org/democracy-kg/graph/analysis/{result.run}")
+    assert ox.Store.read_only(str(after / "store")).contains_named_graph(graph)
+    assert "new release" in result.summary()
