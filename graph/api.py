@@ -36,11 +36,10 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ontology.errors import EXIT_INVALID, DkgError
+from ontology.errors import DkgError
 from ontology.namespaces import graph_iri
 
 from ingest.records import load_records
@@ -51,6 +50,7 @@ from .build import build as _build
 from .library import load_library
 from .query import as_query, format_result
 from .release import QuerySyntaxError, Release, Stats, open_release
+from .results import MapResult, PushResult, SiteResult, Validation
 from .remote import DEFAULT_PASSWORD_ENV, make_auth
 from .remote import push as _push
 from .sparql import ParameterError, run_query, standalone
@@ -76,16 +76,12 @@ def __getattr__(name: str) -> object:
         return getattr(importlib.import_module(_LATER[name]), name)
     raise AttributeError(f"module 'graph.api' has no attribute {name!r}")
 
+
 if TYPE_CHECKING:
-    import networkx as nx
     import pandas as pd
     import rdflib
 
-    from ingest.sources import SourceResult
-
     from .network.analyse import Analysis
-
-    from .shacl_report import ShaclReport
 
 __all__ = ["Release", "open_release", "build", "ingest", "validate", "select", "construct", "analyse", "draw",
            "publish", "push", "TieFilter", "Stats", "Validation", "MapResult", "SiteResult", "PushResult", "OutputError",
@@ -214,49 +210,6 @@ def ingest(entry: dict, sources_file: Path | str, records: Path | str = "data/re
         Path(temp).unlink(missing_ok=True)
 
 
-@dataclass
-class Validation:
-    """What :func:`validate` found: the records' problems, each source's rejects, the SHACL report."""
-
-    records: int
-    problems: list = field(default_factory=list)
-    sources: list[SourceResult] = field(default_factory=list)
-    report: ShaclReport | None = None
-
-    @property
-    def conforms(self) -> bool:
-        """No record problem and no SHACL violation (sources' rejects are reported, not fatal)."""
-        return not self.problems and self.report is not None and self.report.conforms
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.conforms else EXIT_INVALID
-
-    def summary(self) -> str:
-        """The human report ``dkg validate`` prints."""
-        if self.problems:
-            return f"{len(self.problems)} problem(s) in the records:\n" + "\n".join(f"  {p}" for p in self.problems)
-        lines = [f"records: {self.records} records, no problems"]
-        for s in self.sources:
-            if s.skipped:
-                lines.append(f"source {s.name}: skipped, {s.skipped}")
-            else:
-                lines.append(f"source {s.name}: {len(s.rejects)} reject(s)" + "".join(f"\n  {p}" for p in s.rejects))
-        return "\n".join([*lines, str(self.report)])
-
-    def as_dict(self) -> dict:
-        """The report ``dkg validate --format json`` prints."""
-        if self.problems:
-            return {"conforms": False, "records": {"problems": [p.as_dict() for p in self.problems]}}
-        out = {"conforms": self.report.conforms, "shacl": {
-            "triples": self.report.triples, "violations": [v.as_dict() for v in self.report.violations]}}
-        out["records"] = {"count": self.records, "problems": []}
-        out["sources"] = {s.name: {"skipped": s.skipped, "counts": s.counts,
-                                   "rejects": [p.as_dict() for p in s.rejects] if not s.skipped else []}
-                          for s in self.sources}
-        return out
-
-
 def validate(records: Path | str = "data/records", sources: Path | str | None = None, *,
              engine: str = "oxigraph") -> Validation:
     """Check the records, map the sources and validate the whole graph; write nothing.
@@ -343,19 +296,6 @@ def analyse(release: Where = DEFAULT_BUILD_DIR, projection: str = "collaboration
     return _analyse(_source(release), projection, **options)
 
 
-@dataclass
-class MapResult:
-    """The map :func:`draw` wrote and the network it drew."""
-
-    path: Path
-    graph: nx.Graph
-    exit_code: int = 0
-
-    def summary(self) -> str:
-        return (f"wrote {self.path} ({self.graph.number_of_nodes()} nodes, {self.graph.number_of_edges()} ties); "
-                "open it in a browser, no network needed")
-
-
 def draw(release: Where = DEFAULT_BUILD_DIR, out: Path | str | None = None, *,
          projection: str = "collaboration", **options: object) -> MapResult:
     """Draw a projection (or one organisation's ego network) as one offline HTML page.
@@ -382,19 +322,6 @@ def draw(release: Where = DEFAULT_BUILD_DIR, out: Path | str | None = None, *,
     return MapResult(path, g)
 
 
-@dataclass
-class SiteResult:
-    """The pages :func:`publish` wrote."""
-
-    out: Path
-    pages: list[Path]
-    exit_code: int = 0
-
-    def summary(self) -> str:
-        return (f"wrote {len(self.pages)} pages to {self.out}; open {self.out / 'index.html'} in a browser "
-                "(works offline)")
-
-
 def publish(release: Where = DEFAULT_BUILD_DIR, out: Path | str = "site", *, seed: int = 42) -> SiteResult:
     """Write the static site (maps, downloads, vocabulary pages, licences) of a build.
 
@@ -415,28 +342,6 @@ def publish(release: Where = DEFAULT_BUILD_DIR, out: Path | str = "site", *, see
     from .publish.site import publish as _publish
 
     return SiteResult(out, _publish(_source(release), out, seed=seed))
-
-
-@dataclass
-class PushResult:
-    """What :func:`push` sent, and what the remote store reported back when asked."""
-
-    endpoint: str
-    sent: dict[str, int]
-    checked_at: str | None = None
-    differ: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_INVALID if self.differ else 0
-
-    def summary(self) -> str:
-        lines = [f"pushed {sum(self.sent.values())} triples in {len(self.sent)} graphs to {self.endpoint}"]
-        if self.differ:
-            lines.append("the server's counts differ from what was sent:\n" + "\n".join(self.differ))
-        elif self.checked_at:
-            lines.append(f"checked at {self.checked_at}: every graph has the triples sent")
-        return "\n".join(lines)
 
 
 def push(release: Where, endpoint: str, *, graphs: Iterable[str] = (), user: str | None = None,

@@ -164,6 +164,45 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.check()  # before any work: a build that cannot publish must not start
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
+    lines, n_records, source_results, resolved = _front_end(records_dir, sources, timings)
+    if shacl == "pyshacl":
+        t = time.perf_counter()
+        report = validate_lines(lines, "pyshacl")
+        timings["shacl"] = time.perf_counter() - t
+        if not report.conforms:
+            raise ShaclError(report)
+
+    release_id = new_release_id(started)
+    staging = layout.new_staging(release_id)
+    try:
+        t = time.perf_counter()
+        nq = _write_canonical_dump(lines, staging / "dumps")
+        del lines  # the file holds them now; free the memory before the loader takes its share
+        timings["dump"] = time.perf_counter() - t
+        store = ox.Store(str(staging / "store"))
+        graphs, description = _load_and_check(store, nq, shacl, timings)
+        result = BuildResult(staging, layout, sum(graphs.values()), n_records, graphs, timings, source_results)
+        _write_rejects_and_matches(result, resolved, staging)
+        timings["total"] = time.perf_counter() - wall
+        meta = build_metadata_quads(result, started, Path(records_dir))
+        store.load(input="\n".join(meta + description) + "\n", format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        _write_report(result, staging / "report.json", started)
+        pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
+        if pause:
+            time.sleep(pause)
+        result.release = layout.publish(staging, release_id)
+        return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _front_end(records_dir: Path | str, sources: Path | str | None,
+               timings: dict[str, float]) -> tuple[list[str], int, list[SourceResult], object]:
+    """Records and sources mapped, resolved across sources: sorted unique N-Quads lines, the
+    number of records, each source's result and the resolution (None without sources)."""
     source_results = map_sources(sources, timings)
     lines, n_records = generate_lines(records_dir, timings, source_results)
     for r in source_results:
@@ -176,93 +215,85 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         resolved = resolve(lines, ["curated"] + [r.name for r in source_results], Path(records_dir) / RESOLUTION_FILE)
         lines = list(heapq.merge(lines, sorted(set(resolved.lines))))
         timings["resolve"] = time.perf_counter() - t
+    return lines, n_records, source_results, resolved
 
-    if shacl == "pyshacl":
-        t = time.perf_counter()
-        report = validate_lines(lines, "pyshacl")
-        timings["shacl"] = time.perf_counter() - t
-        if not report.conforms:
-            raise ShaclError(report)
 
-    release_id = new_release_id(started)
-    staging = layout.new_staging(release_id)
-    try:
-        t = time.perf_counter()
-        dumps = staging / "dumps"
-        dumps.mkdir()
-        nq = dumps / f"{DUMP_NAME}.nq"
-        with nq.open("w", encoding="utf-8", newline="\n") as f:
-            f.write("\n".join(lines))
-            f.write("\n")
-        del lines  # the file holds them now; free the memory before the loader takes its share
-        timings["dump"] = time.perf_counter() - t
+def _write_canonical_dump(lines: list[str], dumps: Path) -> Path:
+    """The canonical N-Quads file: exactly the lines that are bulk-loaded."""
+    dumps.mkdir()
+    nq = dumps / f"{DUMP_NAME}.nq"
+    with nq.open("w", encoding="utf-8", newline="\n") as f:
+        f.write("\n".join(lines))
+        f.write("\n")
+    return nq
 
-        # Two cores, two jobs (both Rust code that releases the GIL): a worker thread bulk-loads
-        # the canonical file into the on-disk store, while this thread loads the same file into
-        # an in-memory store, validates it with SHACL and writes the Turtle dumps from it.
-        # RocksDB answers the validation queries' index lookups several times slower than the
-        # in-memory store, and dumping from memory avoids a second parse of the file in Python.
-        t = time.perf_counter()
-        store = ox.Store(str(staging / "store"))
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            loading = pool.submit(store.bulk_load, path=str(nq), format=ox.RdfFormat.N_QUADS)
-            try:
-                memory = ox.Store()
-                memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-                timings["memory"] = time.perf_counter() - t
-                if shacl == "oxigraph":
-                    t = time.perf_counter()
-                    report = validate_store(memory)
-                    timings["shacl"] = time.perf_counter() - t
-                    if not report.conforms:
-                        raise ShaclError(_locate(report, memory))
+
+def _load_and_check(store: ox.Store, nq: Path, shacl: str | None,
+                    timings: dict[str, float]) -> tuple[dict[str, int], list[str]]:
+    """Bulk-load ``nq`` into ``store`` while an in-memory copy is validated and dumped; returns
+    the triples per graph and the VoID description's quads.
+
+    Two cores, two jobs (both Rust code that releases the GIL): a worker thread bulk-loads the
+    canonical file into the on-disk store, while this thread loads the same file into an
+    in-memory store, validates it with SHACL and writes the Turtle dumps from it. RocksDB answers
+    the validation queries' index lookups several times slower than the in-memory store, and
+    dumping from memory avoids a second parse of the file in Python.
+    """
+    dumps = nq.parent
+    t = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(store.bulk_load, path=str(nq), format=ox.RdfFormat.N_QUADS)
+        try:
+            memory = ox.Store()
+            memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+            timings["memory"] = time.perf_counter() - t
+            if shacl == "oxigraph":
                 t = time.perf_counter()
-                statistics = graph_statistics(memory)  # one scan serves the report and the VoID
-                graphs = _write_graph_dumps(memory, dumps, statistics)
-                timings["turtle"] = time.perf_counter() - t
-                t = time.perf_counter()
-                description = describe_dataset(memory, dumps, list(graphs), statistics)
-                write_void_turtle(description, dumps / "void.ttl")
-                timings["void"] = time.perf_counter() - t
-                del memory
-            finally:
-                # Never leave the loader running into the staging clean-up (and never let its
-                # error, if any, hide the one already raised here).
-                t = time.perf_counter()
-                wait([loading])
-                timings["load-wait"] = time.perf_counter() - t
-            loading.result()
+                report = validate_store(memory)
+                timings["shacl"] = time.perf_counter() - t
+                if not report.conforms:
+                    raise ShaclError(_locate(report, memory))
+            t = time.perf_counter()
+            statistics = graph_statistics(memory)  # one scan serves the report and the VoID
+            graphs = _write_graph_dumps(memory, dumps, statistics)
+            timings["turtle"] = time.perf_counter() - t
+            t = time.perf_counter()
+            description = describe_dataset(memory, dumps, list(graphs), statistics)
+            write_void_turtle(description, dumps / "void.ttl")
+            timings["void"] = time.perf_counter() - t
+            del memory
+        finally:
+            # Never leave the loader running into the staging clean-up (and never let its
+            # error, if any, hide the one already raised here).
+            t = time.perf_counter()
+            wait([loading])
+            timings["load-wait"] = time.perf_counter() - t
+        loading.result()
+    return graphs, description
 
-        result = BuildResult(staging, layout, sum(graphs.values()), n_records, graphs, timings, source_results)
-        if any(r.rejects for r in source_results) or (resolved and resolved.problems):
-            _write_rejects(source_results + ([SourceResult("resolution", rejects=resolved.problems)] if resolved else []),
-                           staging / "rejects.csv")
-        if resolved is not None:
-            # Spellings a source wrote several ways (joined by its adapter) come first, then the
-            # merges across sources.
-            write_matches([m for r in source_results for m in r.matches] + resolved.matches,
-                          staging / "matches.csv")
-            result.resolution = resolved.counts
-        timings["total"] = time.perf_counter() - wall
-        meta = build_metadata_quads(result, started, Path(records_dir))
-        store.load(input="\n".join(meta + description) + "\n", format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        (staging / "report.json").write_text(json.dumps(
-            {"triples": result.triples, "records": n_records, "graphs": graphs, "timings_s": timings,
-             "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped,
-                                  "rows": [ledger.as_dict() for ledger in r.ledgers]}
-                         for r in source_results},
-             "resolution": result.resolution,
-             "started": started.isoformat()}, indent=2) + "\n", encoding="utf-8")
-        pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
-        if pause:
-            time.sleep(pause)
-        result.release = layout.publish(staging, release_id)
-        return result
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+def _write_rejects_and_matches(result: BuildResult, resolved: object, staging: Path) -> None:
+    """``rejects.csv`` (sources' and resolution's rejects) and ``matches.csv`` (the merges)."""
+    source_results = result.sources
+    if any(r.rejects for r in source_results) or (resolved and resolved.problems):
+        _write_rejects(source_results + ([SourceResult("resolution", rejects=resolved.problems)] if resolved else []),
+                       staging / "rejects.csv")
+    if resolved is not None:
+        # Spellings a source wrote several ways (joined by its adapter) come first, then the
+        # merges across sources.
+        write_matches([m for r in source_results for m in r.matches] + resolved.matches, staging / "matches.csv")
+        result.resolution = resolved.counts
+
+
+def _write_report(result: BuildResult, path: Path, started: dt.datetime) -> None:
+    """``report.json``: counts, timings, each source's ledgers, the resolution."""
+    path.write_text(json.dumps(
+        {"triples": result.triples, "records": result.records, "graphs": result.graphs, "timings_s": result.timings,
+         "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped,
+                              "rows": [ledger.as_dict() for ledger in r.ledgers]}
+                     for r in result.sources},
+         "resolution": result.resolution,
+         "started": started.isoformat()}, indent=2) + "\n", encoding="utf-8")
 
 
 def _locate(report, store: ox.Store, limit: int = 200):  # noqa: ANN001, ANN202 - a ShaclReport

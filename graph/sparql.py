@@ -72,29 +72,6 @@ class Endpoint(Protocol):
 def run_query(store: ox.Store | Endpoint, sparql: str,
               bindings: dict[str, ox.NamedNode | ox.Literal] | None = None, *,
               allow_service: bool = False) -> QueryResult:
-    """Execute ``sparql`` on ``store`` (embedded or remote); ``bindings`` bind variables to RDF terms.
-
-    On the embedded store the text is checked first (:func:`graph.sparql_text.check_query`):
-    ``SERVICE`` clauses, which would make this machine fetch other addresses, are refused unless
-    ``allow_service``; text nested deep enough to overflow the engine's stack is refused always.
-    """
-    sparql = with_values(sparql, bindings or {})
-    if not isinstance(store, ox.Store):
-        return store.query(sparql)
-    check_query(sparql, allow_service=allow_service)
-    answer = store.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult([], boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        # A solution iterates over its values in the order of `variables` (None when unbound):
-        # a fifth faster than looking each variable up by name, which shows on 30k-row answers.
-        return QueryResult(variables, rows=[list(solution) for solution in answer])
-    return QueryResult([], triples=list(answer))
-
-def run_query(store: ox.Store | Endpoint, sparql: str,
-              bindings: dict[str, ox.NamedNode | ox.Literal] | None = None, *,
-              allow_service: bool = False) -> QueryResult:
     """Execute ``sparql`` on ``store`` (embedded or remote) with ``bindings`` bound to RDF terms.
 
     Parameters

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology.namespaces import BASE, DCAT, DCTERMS, PREFIXES, PROV, RDFS, VOID, graph_iri
-from ontology.nquads import RDF_TYPE, XSD_INTEGER, iri, literal, quad
+from ontology.namespaces import BASE, DCAT, DCTERMS, PREFIXES, PROV, RDF, RDFS, VOID, graph_iri
+from ontology.nquads import XSD_INTEGER, iri, literal, quad
 
 VOID_GRAPH = graph_iri("void")
 DATASET = f"{BASE}dataset"
@@ -74,13 +75,8 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
     ``dumps`` is the directory holding the dump files; each one becomes a distribution.
     ``statistics`` is :func:`graph_statistics` of ``store`` when the caller has it already.
     """
-    g = iri(VOID_GRAPH)
     dataset = iri(DATASET)
-    out: list[str] = []
-
-    def add(s: str, p, o: str) -> None:  # noqa: ANN001
-        out.append(quad(s, iri(str(p)), o, g))
-
+    add, out = _adder()
     wanted = {graph_iri(name): name for name in content_graphs}
     graph_stats = statistics if statistics is not None else graph_statistics(store)
     classes: dict[str, list[tuple[str, int]]] = {}
@@ -92,8 +88,8 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
         if row["g"].value in wanted:
             facts.setdefault(row["g"].value, []).append((row["p"].value, row["o"]))
 
-    out.append(quad(dataset, RDF_TYPE, iri(str(VOID.Dataset)), g))
-    out.append(quad(dataset, RDF_TYPE, iri(str(DCAT.Dataset)), g))
+    add(dataset, RDF.type, iri(str(VOID.Dataset)))
+    add(dataset, RDF.type, iri(str(DCAT.Dataset)))
     add(dataset, DCTERMS.title, literal("democracy-kg: a knowledge graph of democratic innovation in Europe", lang="en"))
     add(dataset, DCTERMS.description, literal(
         "Organisations, networks, projects, events, programmes, methods and cases of democratic innovation, "
@@ -102,61 +98,78 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
     add(dataset, VOID.sparqlEndpoint, iri(SPARQL_ENDPOINT))
     for prefix in ("dkg", "org", "schema", "skos", "dcterms", "prov", "time"):
         add(dataset, VOID.vocabulary, iri(PREFIXES[prefix]))
-
-    totals = {"triples": 0, "properties": set(), "classes": set(), "entities": 0}
+    triples, all_classes = 0, set()
     for graph in sorted(wanted):
-        stats = graph_stats.get(graph)
-        subset = iri(graph)
-        add(dataset, VOID.subset, subset)
-        out.append(quad(subset, RDF_TYPE, iri(str(VOID.Dataset)), g))
-        triples = stats["triples"] if stats else 0
         graph_classes = sorted(classes.get(graph, []))
-        entities = _typed_subjects(store, graph)
-        add(subset, VOID.triples, literal(str(triples), XSD_INTEGER))
-        add(subset, VOID.entities, literal(str(entities), XSD_INTEGER))
-        add(subset, VOID.classes, literal(str(len(graph_classes)), XSD_INTEGER))
-        add(subset, VOID.properties, literal(str(stats["properties"] if stats else 0), XSD_INTEGER))
-        add(subset, VOID.distinctSubjects, literal(str(stats["subjects"] if stats else 0), XSD_INTEGER))
-        name = wanted[graph]
-        graph_facts = facts.get(graph, [])
-        if name in OWN_GRAPHS:
-            title, source = OWN_GRAPHS[name]
-            graph_facts = graph_facts + [(str(RDFS.label), ox.Literal(title, language="en")),
-                                         (str(DCTERMS.license), ox.NamedNode(OWN_LICENCE)),
-                                         (str(PROV.wasDerivedFrom), ox.NamedNode(source))]
-        for predicate, value in sorted(set(graph_facts), key=lambda f: (f[0], str(f[1]))):
-            add(subset, predicate, str(value))
-        for cls, count in graph_classes:
-            partition = iri(f"{DATASET}/{name}/class/{_class_key(cls)}")
-            add(subset, VOID.classPartition, partition)
-            add(partition, VOID["class"], iri(cls))
-            add(partition, VOID.entities, literal(str(count), XSD_INTEGER))
-        totals["triples"] += triples
-        totals["entities"] += entities
-        totals["classes"].update(c for c, _ in graph_classes)
-    add(dataset, VOID.triples, literal(str(totals["triples"]), XSD_INTEGER))
-    add(dataset, VOID.classes, literal(str(len(totals["classes"])), XSD_INTEGER))
+        out += _subset_quads(store, graph, wanted[graph], graph_stats.get(graph), graph_classes, facts.get(graph, []))
+        triples += graph_stats[graph]["triples"] if graph in graph_stats else 0
+        all_classes.update(c for c, _ in graph_classes)
+    add(dataset, VOID.triples, literal(str(triples), XSD_INTEGER))
+    add(dataset, VOID.classes, literal(str(len(all_classes)), XSD_INTEGER))
     add(dataset, VOID.entities, literal(str(_typed_subjects(store, None, list(wanted))), XSD_INTEGER))
+    out += _service_and_distribution_quads(dumps)
+    return sorted(set(out))
 
-    service = iri(f"{DATASET}/service/sparql")
-    out.append(quad(service, RDF_TYPE, iri(str(DCAT.DataService)), g))
+
+def _adder() -> tuple[Callable[[str, object, str], None], list[str]]:
+    """A list of quads in the VoID graph, and the function that adds one (predicate as a term)."""
+    out: list[str] = []
+    g = iri(VOID_GRAPH)
+
+    def add(s: str, p: object, o: str) -> None:
+        out.append(quad(s, iri(str(p)), o, g))
+
+    return add, out
+
+
+def _subset_quads(store: ox.Store, graph: str, name: str, stats: dict[str, int] | None,
+                  graph_classes: list[tuple[str, int]], graph_facts: list[tuple[str, ox.NamedNode | ox.Literal]]) -> list[str]:
+    """One named graph as a ``void:subset`` of the dataset: counts, facts, class partitions."""
+    add, out = _adder()
+    subset = iri(graph)
+    add(iri(DATASET), VOID.subset, subset)
+    add(subset, RDF.type, iri(str(VOID.Dataset)))
+    add(subset, VOID.triples, literal(str(stats["triples"] if stats else 0), XSD_INTEGER))
+    add(subset, VOID.entities, literal(str(_typed_subjects(store, graph)), XSD_INTEGER))
+    add(subset, VOID.classes, literal(str(len(graph_classes)), XSD_INTEGER))
+    add(subset, VOID.properties, literal(str(stats["properties"] if stats else 0), XSD_INTEGER))
+    add(subset, VOID.distinctSubjects, literal(str(stats["subjects"] if stats else 0), XSD_INTEGER))
+    if name in OWN_GRAPHS:
+        title, source = OWN_GRAPHS[name]
+        graph_facts = graph_facts + [(str(RDFS.label), ox.Literal(title, language="en")),
+                                     (str(DCTERMS.license), ox.NamedNode(OWN_LICENCE)),
+                                     (str(PROV.wasDerivedFrom), ox.NamedNode(source))]
+    for predicate, value in sorted(set(graph_facts), key=lambda f: (f[0], str(f[1]))):
+        add(subset, predicate, str(value))
+    for cls, count in graph_classes:
+        partition = iri(f"{DATASET}/{name}/class/{_class_key(cls)}")
+        add(subset, VOID.classPartition, partition)
+        add(partition, VOID["class"], iri(cls))
+        add(partition, VOID.entities, literal(str(count), XSD_INTEGER))
+    return out
+
+
+def _service_and_distribution_quads(dumps: Path) -> list[str]:
+    """The SPARQL service, and one ``dcat:Distribution`` per dump file in ``dumps``."""
+    add, out = _adder()
+    dataset, service = iri(DATASET), iri(f"{DATASET}/service/sparql")
+    add(service, RDF.type, iri(str(DCAT.DataService)))
     add(service, DCAT.endpointURL, iri(SPARQL_ENDPOINT))
     add(service, DCTERMS.conformsTo, iri("https://www.w3.org/TR/sparql11-protocol/"))
     add(service, DCAT.servesDataset, dataset)
     add(service, DCTERMS.title, literal("SPARQL endpoint (dkg serve, read-only)", lang="en"))
-
     for path in sorted(p for p in dumps.iterdir() if p.suffix in MEDIA_TYPES):
         url = iri(f"{DATASET_BASE}dumps/{path.name}")
         distribution = iri(f"{DATASET}/distribution/{path.name}")
         add(dataset, VOID.dataDump, url)
         add(dataset, DCAT.distribution, distribution)
-        out.append(quad(distribution, RDF_TYPE, iri(str(DCAT.Distribution)), g))
+        add(distribution, RDF.type, iri(str(DCAT.Distribution)))
         add(distribution, DCAT.downloadURL, url)
         add(distribution, DCAT.mediaType, iri(f"https://www.iana.org/assignments/media-types/{MEDIA_TYPES[path.suffix]}"))
         add(distribution, DCAT.byteSize, literal(str(path.stat().st_size), XSD_INTEGER))
         add(distribution, DCTERMS.title, literal(path.name))
         add(distribution, DCAT.accessService, service)
-    return sorted(set(out))
+    return out
 
 
 def _typed_subjects(store: ox.Store, graph: str | None, graphs: list[str] | None = None) -> int:
