@@ -1,8 +1,8 @@
 """Every HTML page democracy-kg writes, rendered from the Jinja2 templates in ``graph/templates``.
 
 One place renders them all: the published site and its vocabulary pages
-(``templates/publish/``), the maps (``templates/maps/``) and the query editor
-(``templates/editor.html``). Autoescape is on for every template, so a value a template prints
+(``templates/publish/``), the maps (``templates/maps/``), both built on ``templates/base.html``,
+and the query editor (``templates/editor.html``). Autoescape is on for every template, so a value a template prints
 is escaped unless it is :class:`~markupsafe.Markup` (HTML built and escaped already, or JSON made
 safe for a ``<script>`` block). Values are escaped as :func:`html.escape` escapes them
 (``&quot;``, ``&#x27;``), as the pages always have been. An undefined name is an error, never

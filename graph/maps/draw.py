@@ -9,9 +9,10 @@ replaced here:
   lists from plain dicts built from the graph, in one pass and without touching the graph.
 - **Page.** pyvis's template loads Bootstrap from a CDN in every ``cdn_resources`` mode. It also
   writes the heading and the menu entries raw, and switches a tooltip to ``innerHTML`` when it
-  contains ``href``. :func:`render_html` writes its own page instead. vis-network's script and
-  style are inlined, so nothing is fetched, and a Content-Security-Policy refuses any request
-  anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
+  contains ``href``. :func:`render_html` writes its own page instead, the template
+  ``graph/templates/maps/map.html`` with its script ``map.js`` (:mod:`graph.pages`).
+  vis-network's script and style are inlined, so nothing is fetched, and a
+  Content-Security-Policy refuses any request anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
   close the script. Headings, tooltips, the legend, the filter and the search list are built in
   the browser with ``textContent``; links are made only for ``http(s)`` addresses.
 - **Layout.** Positions are computed in Python with a seed (:mod:`graph.network.layout`). Above
@@ -136,7 +137,8 @@ def _links(node: object, attrs: dict) -> dict:
     out: dict = {}
     if str(node).startswith(("http://", "https://")):
         out["href"] = str(node)
-    links = [[str(text), str(url)] for text, url in attrs.get("links", ()) if str(url).startswith(("http://", "https://"))]
+    links = [[str(text), str(url)] for text, url in attrs.get("links", ())
+             if str(url).startswith(("http://", "https://"))]
     if links:
         out["links"] = links
     return out
@@ -250,7 +252,27 @@ def _label_size(spec: MapSpec) -> int:
 
 
 def render_html(spec: MapSpec, net: Network | None = None) -> str:
-    """One self-contained HTML page for the map (works from ``file://``, fetches nothing)."""
+    """One self-contained HTML page for the map (works from ``file://``, fetches nothing).
+
+    Parameters
+    ----------
+    spec : MapSpec
+        The map, as :func:`network_map` describes it.
+    net : pyvis.network.Network, optional
+        The network to draw (default: :func:`to_pyvis` of ``spec``).
+
+    Returns
+    -------
+    str
+        The page: the template ``maps/map.html`` with vis-network, ``map.js`` and the map's data
+        (one JSON block in which ``<``, ``>`` and ``&`` are escaped) inline.
+
+    Examples
+    --------
+    >>> page = render_html(network_map(nx.Graph([("a", "</script>")])))
+    >>> page.count("</script>"), "\\u003c/script\\u003e" in page  # three scripts, none closed by a name
+    (3, True)
+    """
     net = net or to_pyvis(spec)
     options = {
         "physics": {"enabled": spec.physics, "stabilization": {"iterations": 200}},
