@@ -9,9 +9,10 @@ replaced here:
   lists from plain dicts built from the graph, in one pass and without touching the graph.
 - **Page.** pyvis's template loads Bootstrap from a CDN in every ``cdn_resources`` mode. It also
   writes the heading and the menu entries raw, and switches a tooltip to ``innerHTML`` when it
-  contains ``href``. :func:`render_html` writes its own page instead. vis-network's script and
-  style are inlined, so nothing is fetched, and a Content-Security-Policy refuses any request
-  anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
+  contains ``href``. :func:`render_html` writes its own page instead, the template
+  ``graph/templates/maps/map.html`` with its script ``map.js`` (:mod:`graph.pages`).
+  vis-network's script and style are inlined, so nothing is fetched, and a
+  Content-Security-Policy refuses any request anyway. The data is one JSON block in which ``<``, ``>`` and ``&`` are escaped, so no name can
   close the script. Headings, tooltips, the legend, the filter and the search list are built in
   the browser with ``textContent``; links are made only for ``http(s)`` addresses.
 - **Layout.** Positions are computed in Python with a seed (:mod:`graph.network.layout`). Above
@@ -31,7 +32,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 import json
 import math
 from dataclasses import dataclass, field
@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+from markupsafe import Markup
 from pyvis.network import Network
 
 from ingest.files import replacing
@@ -46,6 +47,7 @@ from ingest.files import replacing
 from ..network.result import DEFAULT_SEED
 from ..network.layout import OTHER, PALETTE, PHYSICS_LIMIT, group_colours, layout
 from ..network.layout import scale_sizes as _scale
+from ..pages import render
 
 __all__ = ["MapSpec", "network_map", "to_pyvis", "render_html", "write_map", "PALETTE", "FACTS"]
 
@@ -120,6 +122,28 @@ def _fact(value: object) -> str:
     return str(value)
 
 
+def _community_names(groups: list[str], names: list[str], sizes: list[float]) -> list[str]:
+    """Each node's community named after its two best-known (largest) members: "3" says nothing."""
+    best: dict[str, list[int]] = {}
+    for i in sorted(range(len(groups)), key=lambda i: (-sizes[i], names[i])):
+        best.setdefault(groups[i], []).append(i)
+    named = {group: ", ".join(names[i] for i in members[:2]) + (" ..." if len(members) > 2 else "")
+             for group, members in best.items()}
+    return [named[group] for group in groups]
+
+
+def _links(node: object, attrs: dict) -> dict:
+    """A node's ``href`` (its id, when an http(s) IRI) and ``links`` (the http(s) ones), where it has any."""
+    out: dict = {}
+    if str(node).startswith(("http://", "https://")):
+        out["href"] = str(node)
+    links = [[str(text), str(url)] for text, url in attrs.get("links", ())
+             if str(url).startswith(("http://", "https://"))]
+    if links:
+        out["links"] = links
+    return out
+
+
 def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", color_by: str = "kind",
                 size_by: str | None = "degree", weight: str | None = "shared", top_labels: int = 30,
                 seed: int = DEFAULT_SEED, physics: bool | None = None) -> MapSpec:
@@ -159,13 +183,7 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
     groups = [str(data[n].get(color_by, "(none)")) for n in nodes]
     names = [readable_name(str(data[n].get("label", n))) for n in nodes]
     if color_by == "community":
-        # "3" says nothing; a community is named after its two best-known members.
-        best: dict[str, list[int]] = {}
-        for i in sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], names[i])):
-            best.setdefault(groups[i], []).append(i)
-        named = {group: ", ".join(names[i] for i in members[:2]) + (" ..." if len(members) > 2 else "")
-                 for group, members in best.items()}
-        groups = [named[group] for group in groups]
+        groups = _community_names(groups, names, sizes_raw)
     colours, legend = group_colours(groups)
     labelled = set(sorted(range(len(nodes)), key=lambda i: (-sizes_raw[i], str(nodes[i])))[:top_labels])
     positions = layout(g, seed=seed)
@@ -182,12 +200,7 @@ def network_map(g: nx.Graph, *, title: str = "Network map", subtitle: str = "", 
             # Known only by its EU participant code: drawn as a hollow, dashed square and said so.
             node["picOnly"] = True
             facts.insert(1, ["name", "not given by any source (known only by its PIC)"])
-        if str(n).startswith(("http://", "https://")):
-            node["href"] = str(n)
-        links = [[str(text), str(url)] for text, url in data[n].get("links", ())
-                 if str(url).startswith(("http://", "https://"))]
-        if links:
-            node["links"] = links
+        node.update(_links(n, data[n]))
         out_nodes.append(node)
     edge_weights = [(_number(d.get(weight)) if weight else None) for _, _, d in g.edges(data=True)]
     widths = _scale([w if w is not None else 1.0 for w in edge_weights], 0.5, 6.0)
@@ -239,7 +252,27 @@ def _label_size(spec: MapSpec) -> int:
 
 
 def render_html(spec: MapSpec, net: Network | None = None) -> str:
-    """One self-contained HTML page for the map (works from ``file://``, fetches nothing)."""
+    """One self-contained HTML page for the map (works from ``file://``, fetches nothing).
+
+    Parameters
+    ----------
+    spec : MapSpec
+        The map, as :func:`network_map` describes it.
+    net : pyvis.network.Network, optional
+        The network to draw (default: :func:`to_pyvis` of ``spec``).
+
+    Returns
+    -------
+    str
+        The page: the template ``maps/map.html`` with vis-network, ``map.js`` and the map's data
+        (one JSON block in which ``<``, ``>`` and ``&`` are escaped) inline.
+
+    Examples
+    --------
+    >>> page = render_html(network_map(nx.Graph([("a", "</script>")])))
+    >>> page.count("</script>"), "\\u003c/script\\u003e" in page  # three scripts, none closed by a name
+    (3, True)
+    """
     net = net or to_pyvis(spec)
     options = {
         "physics": {"enabled": spec.physics, "stabilization": {"iterations": 200}},
@@ -255,8 +288,8 @@ def render_html(spec: MapSpec, net: Network | None = None) -> str:
                "legend": spec.legend, "colorBy": spec.color_by, "notes": spec.notes, "options": options,
                "focus": spec.focus, "links": spec.links}
     vis_js = _asset("vis-network.min.js").replace("</script", "<\\/script")
-    return _TEMPLATE.format(title=html.escape(spec.title), css=_asset("vis-network.css"), vis_js=vis_js,
-                            data=_script_json(payload), script=_SCRIPT)
+    return render("maps/map.html", title=spec.title, css=Markup(_asset("vis-network.css")), vis_js=Markup(vis_js),
+                  data=Markup(_script_json(payload)))
 
 
 def write_map(g: nx.Graph, path: Path | str, **options: object) -> Path:
@@ -266,182 +299,3 @@ def write_map(g: nx.Graph, path: Path | str, **options: object) -> Path:
     with replacing(path) as temp:
         temp.write_text(render_html(network_map(g, **options)), encoding="utf-8")
     return path
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'none'">
-<title>{title}</title>
-<style>{css}</style>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 0; color: #1d2733; }}
-header {{ padding: .6rem 1rem; border-bottom: 1px solid #d0d7de; }}
-h1 {{ font-size: 1.25rem; margin: 0; }}
-#subtitle, #notes {{ margin: .2rem 0 0; color: #57606a; font-size: .9rem; }}
-#controls {{ display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: .5rem 1rem; }}
-#map {{ display: flex; }}
-#network {{ flex: 1; height: 78vh; border-top: 1px solid #d0d7de; }}
-#legend {{ width: 15rem; padding: .5rem 1rem; font-size: .85rem; overflow-y: auto; max-height: 78vh; }}
-#legend label {{ display: block; margin: .15rem 0; }}
-.swatch {{ display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; margin-right: .4rem; vertical-align: middle; }}
-.tip {{ max-width: 22rem; font-size: .85rem; }}
-.tip b {{ display: block; margin-bottom: .2rem; }}
-.tip dt {{ float: left; clear: left; color: #57606a; margin-right: .4rem; }}
-#status {{ color: #57606a; font-size: .85rem; }}
-</style>
-</head>
-<body>
-<header><h1 id="title"></h1><p id="subtitle"></p><p id="notes"></p><p id="links"></p></header>
-<div id="controls">
-  <label>Find: <input id="search" list="names" autocomplete="off" placeholder="name"></label>
-  <datalist id="names"></datalist>
-  <span id="status" role="status"></span>
-</div>
-<div id="map"><div id="network"></div><div id="legend"><strong id="legend-title"></strong></div></div>
-<script>{vis_js}</script>
-<script id="map-data" type="application/json">{data}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
-
-# Everything from the data is put in the page with textContent, never as HTML.
-_SCRIPT = """
-(function () {
-  "use strict";
-  const data = JSON.parse(document.getElementById("map-data").textContent);
-  const text = (id, value) => { document.getElementById(id).textContent = value; };
-  text("title", data.title);
-  text("subtitle", data.subtitle);
-  text("notes", data.notes.join(" \\u00b7 "));
-  for (const [label, href] of data.links || []) {
-    // relative addresses only: a map links its sibling pages, nothing elsewhere
-    if (typeof href !== "string" || /^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith("//")) { continue; }
-    const link = document.createElement("a");
-    link.href = href; link.textContent = label;
-    document.getElementById("links").appendChild(link);
-  }
-  text("legend-title", "Colour: " + data.colorBy);
-  const capped = data.subtitle.match(/the ([\\d,]+) largest of ([\\d,]+) nodes/);
-  if (capped) {  // the cap is said where the colours are read, not only in the subtitle
-    const cap = document.createElement("p");
-    cap.id = "legend-cap";
-    cap.textContent = "Showing " + capped[1] + " of " + capped[2] + " nodes (the largest).";
-    document.getElementById("legend").appendChild(cap);
-  }
-  function tooltip(node) {
-    const box = document.createElement("div");
-    box.className = "tip";
-    const name = document.createElement("b");
-    name.textContent = node.name;
-    box.appendChild(name);
-    const list = document.createElement("dl");
-    for (const [key, value] of node.facts) {
-      const dt = document.createElement("dt"); dt.textContent = key;
-      const dd = document.createElement("dd"); dd.textContent = value;
-      list.appendChild(dt); list.appendChild(dd);
-    }
-    box.appendChild(list);
-    const links = (node.links || []).concat(node.href ? [["identifier", node.href]] : []);
-    for (const [label, url] of links) {
-      if (typeof url !== "string" || !/^https?:\\/\\//.test(url)) { continue; }
-      const line = document.createElement("div");
-      const link = document.createElement("a");
-      link.href = url; link.textContent = label; link.title = url; link.rel = "noopener noreferrer";
-      line.appendChild(link);
-      box.appendChild(line);
-    }
-    return box;
-  }
-  const nodes = new vis.DataSet(data.nodes.map((n) => ({
-    id: n.id, label: n.label, x: n.x, y: n.y, size: n.size, group: undefined,
-    color: n.picOnly ? {background: "#ffffff", border: n.color} : {background: n.color, border: n.color},
-    shape: n.picOnly ? "square" : "dot", borderWidth: n.picOnly ? 2 : 1,
-    shapeProperties: n.picOnly ? {borderDashes: [3, 3]} : {},
-    title: tooltip(n), legendGroup: n.group, name: n.name})));
-  const edges = new vis.DataSet(data.edges.map((e, i) => ({id: i, from: e.from, to: e.to, width: e.width})));
-  const hidden = new Set();
-  const view = new vis.DataView(nodes, {filter: (n) => !hidden.has(n.legendGroup)});
-  const container = document.getElementById("network");
-  const network = new vis.Network(container, {nodes: view, edges: edges}, data.options);
-  const legend = document.getElementById("legend");
-  for (const [group, colour, count] of data.legend) {
-    const label = document.createElement("label");
-    const box = document.createElement("input");
-    box.type = "checkbox"; box.checked = true; box.dataset.group = group;
-    box.addEventListener("change", () => {
-      if (box.checked) { hidden.delete(group); } else { hidden.add(group); }
-      view.refresh();
-    });
-    const swatch = document.createElement("span");
-    swatch.className = "swatch"; swatch.style.background = colour;
-    label.appendChild(box); label.appendChild(swatch);
-    label.appendChild(document.createTextNode(group + " (" + count + ")"));
-    legend.appendChild(label);
-  }
-  const names = document.getElementById("names");
-  const byName = new Map();
-  for (const n of data.nodes) {
-    if (!byName.has(n.name)) { byName.set(n.name, n.id); }
-    const option = document.createElement("option");
-    option.value = n.name;
-    names.appendChild(option);
-  }
-  let found = null, found_restore = null;
-  function find(value) {
-    const wanted = value.trim().toLowerCase();
-    if (!wanted) { return null; }
-    let id = byName.has(value) ? byName.get(value) : null;
-    if (id === null) {
-      const hit = data.nodes.find((n) => n.name.toLowerCase().includes(wanted));
-      id = hit ? hit.id : null;
-    }
-    if (id === null) { text("status", "not found"); return null; }
-    const node = nodes.get(id);
-    if (hidden.has(node.legendGroup)) { hidden.delete(node.legendGroup); view.refresh(); }
-    // The found node is marked so it cannot be missed: a thick red ring and its name in bold.
-    if (found !== null && found !== id) { nodes.update(found_restore); }
-    found_restore = {id: id, borderWidth: node.borderWidth, color: node.color, font: node.font || {},
-                     label: node.label};
-    nodes.update({id: id, borderWidth: 8, label: node.name,
-                  color: {background: node.color.background, border: "#d1242f"},
-                  font: {bold: true, size: data.options.nodes.font.size * 1.4, color: "#d1242f"}});
-    found = id;
-    network.selectNodes([id]);
-    network.focus(id, {scale: 1.5, animation: false});
-    text("status", node.name);
-    return id;
-  }
-  const search = document.getElementById("search");
-  search.addEventListener("change", () => find(search.value));
-  search.addEventListener("keydown", (event) => { if (event.key === "Enter") { find(search.value); } });
-  window.dkgMap = {network: network, nodes: nodes, edges: edges, view: view, find: find, ready: false};
-  // Interactive once the first frame is drawn (physics, where on, keeps refining afterwards).
-  const ready = () => { window.dkgMap.ready = true; document.body.dataset.ready = "true"; };
-  // Open fitted to the largest connected part (a stray node would leave it small in a corner),
-  // and fit again when physics (on for small maps) has settled the nodes.
-  // (maxZoomLevel: a small network may be zoomed in to fill the frame; vis-network stops at 1.)
-  const fit = () => {
-    const options = {animation: false, maxZoomLevel: 8};
-    if (data.focus.length) { options.nodes = data.focus; }
-    network.fit(options);
-    document.body.dataset.fitted = "true";
-  };
-  if (data.options.physics.enabled) {
-    // Physics settles the start layout, then stops: a picture that keeps drifting never stays fitted.
-    // (and the fit waits for the next frame, when the canvas has its final size)
-    network.once("stabilizationIterationsDone", () => {
-      network.setOptions({physics: false});
-      network.once("afterDrawing", fit);
-      network.redraw();
-    });
-  } else {
-    network.once("afterDrawing", fit);
-  }
-  network.once("afterDrawing", ready);
-  if (data.nodes.length === 0) { ready(); }
-})();
-"""

@@ -1,7 +1,8 @@
 """``dkg publish``: a static site of maps, downloads, vocabulary pages, licences and a citation.
 
-The site is plain files that open from ``file://`` with no network. Every page is written by this
-module with every value escaped, and maps are :mod:`graph.maps` pages. It holds:
+The site is plain files that open from ``file://`` with no network. Every page is a template of
+``graph/templates/publish/`` rendered by :mod:`graph.pages`, which escapes every value, and maps
+are :mod:`graph.maps` pages. It holds:
 
 - ``index.html``: the maps with a line on what each shows, the downloads, the licences;
 - ``maps/``: the curated network of networks first, the actors of democratic innovation, the
@@ -24,13 +25,14 @@ Examples
 
 from __future__ import annotations
 
-import html
+import datetime as dt
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from ontology.namespaces import GRAPH
 
@@ -38,8 +40,10 @@ from ..maps.make import make_map
 from ..network.analyse import analyse
 from ..network.extract import extract
 from ..network.select import TieFilter
+from ..pages import render
 from ..query import select
 from ..store import BuildLayout, open_store, resolve_store_path
+from .vocabulary import write_vocabulary_pages
 
 __all__ = ["publish", "page", "MAPS", "JSONLD_LIMIT", "MIN_MAP_NODES"]
 
@@ -92,36 +96,39 @@ MAPS = (
 #: A map needs at least this many nodes to say anything; smaller ones are listed, not published.
 MIN_MAP_NODES = 2
 
-_STYLE = """body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-color: #1d2733; line-height: 1.45 } table { border-collapse: collapse } td, th { border-bottom: 1px solid #d0d7de;
-padding: .25rem .6rem; text-align: left; vertical-align: top } code { font-size: .9em } nav a { margin-right: 1rem }"""
-
-
 def page(title: str, body: str) -> str:
-    """A complete HTML page around ``body`` (already escaped HTML); ``title`` is escaped here."""
-    t = html.escape(title)
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
-            f"<title>{t}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
-            "<nav><a href=\"index.html\">Maps and downloads</a><a href=\"ontology.html\">Ontology</a>"
-            "<a href=\"vocabularies.html\">Vocabularies</a><a href=\"licences.html\">Licences</a></nav>\n"
-            f"<h1>{t}</h1>\n{body}\n</body>\n</html>\n")
+    """A complete page of the site around ``body``, which is HTML already escaped.
+
+    Parameters
+    ----------
+    title : str
+        The page's title and heading (escaped here).
+    body : str
+        The page's content, put in as it is.
+
+    Returns
+    -------
+    str
+        The page (the template ``publish/page.html``, which every page of the site extends).
+    """
+    return render("publish/page.html", title=title, body=Markup(body))
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _link(href: str, text: str) -> str:
-    """A link only for relative paths and http(s) addresses; anything else is shown as text."""
+def _href(href: str) -> str | None:
+    """``href`` where the site may link to it (a relative path or an http(s) address), else None:
+    anything else is shown as text."""
     if href.startswith(("http://", "https://")) or not (":" in href.split("/", 1)[0]):
-        return f'<a href="{_e(href)}">{_e(text)}</a>'
-    return _e(text)
+        return href
+    return None
 
 
-def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[tuple[str, str, int]]:
-    """Copy the dumps and write JSON-LD per small graph; return (file, what, bytes) rows."""
+def _download(href: str, what: str, path: Path) -> dict:
+    """The index row of a download: its link, its file name, what it is, its size in bytes."""
+    return {"href": _href(href), "name": href.rsplit("/", 1)[-1], "what": what, "size": path.stat().st_size}
+
+
+def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[dict]:
+    """Copy the dumps and write JSON-LD per small graph; return their index rows."""
     target = out / "downloads"
     target.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -133,7 +140,7 @@ def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[tuple[str, str, 
                 shutil.copy2(path, target / path.name)
             what = {"democracy-kg.nq": "the whole dataset, N-Quads", "democracy-kg.trig": "the whole dataset, TriG",
                     "void.ttl": "VoID/DCAT description of the dataset"}.get(path.name, f"graph {path.stem}, Turtle")
-            rows.append((f"downloads/{path.name}", what, path.stat().st_size))
+            rows.append(_download(f"downloads/{path.name}", what, path))
     counts = select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g", store)
     for graph, n in zip(counts["g"].tolist(), counts["n"].tolist()):
         name = graph.rstrip("/").rsplit("/", 1)[-1]
@@ -144,16 +151,27 @@ def _downloads(store: ox.Store, dumps: Path, out: Path) -> list[tuple[str, str, 
         triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
         path = target / f"{name}.jsonld"
         path.write_bytes(ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.JSON_LD) or b"")
-        rows.append((f"downloads/{path.name}", f"graph {name}, JSON-LD", path.stat().st_size))
+        rows.append(_download(f"downloads/{path.name}", f"graph {name}, JSON-LD", path))
     return rows
 
 
 def _licences(store: ox.Store) -> list[dict]:
+    """Each source graph's row of ``licences.html``: graph, title, licence (and its link), credit."""
     frame = select("""SELECT ?graph ?title ?licence ?attribution WHERE {
           GRAPH ?graph { ?graph a dcat:Dataset . OPTIONAL { ?graph dcterms:license ?licence }
                          OPTIONAL { ?graph rdfs:label|dcterms:title ?title } OPTIONAL { ?graph dkg:attribution ?attribution } }
         } ORDER BY ?graph ?title ?licence ?attribution""", store)
-    return frame.drop_duplicates("graph").to_dict("records")
+    rows = []
+    for r in frame.drop_duplicates("graph").to_dict("records"):
+        licence = r["licence"] if isinstance(r["licence"], str) else None
+        rows.append({"graph": _text(r["graph"]), "title": _text(r["title"]), "licence": licence,
+                     "href": None if licence is None else _href(licence),
+                     "credit": r["attribution"] if isinstance(r["attribution"], str) else ""})
+    return rows
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _citation(out: Path, version: str, date: str) -> Path:
@@ -187,11 +205,13 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
         Layout and community seed of the maps.
     date : str, optional
         Release date for ``CITATION.cff`` (default: ``SOURCE_DATE_EPOCH`` or today).
+
+    Returns
+    -------
+    list of Path
+        The HTML pages written: the maps, ``ontology.html``, ``vocabularies.html``, ``index.html``
+        and ``licences.html``, under ``out``.
     """
-    import datetime as dt
-
-    from .vocabulary import write_vocabulary_pages
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     _recover(out)
@@ -201,16 +221,41 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     layout = BuildLayout(store_dir)
     resolve_store_path(store_dir)  # a clear error when there is no build
     tables = extract(store_dir)
-    pages: list[Path] = []
-    map_rows = []
-    (staging / "maps").mkdir()
     # One analysis per projection serves its downloads, its map and (actors) the ego map.
     analyses = {projection: analyse(tables=tables, projection=projection, out=staging / "downloads" / projection,
                                     metrics=["summary", "degree", "betweenness", "communities", "constraint",
                                              "brokerage"],
                                     graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
                 for projection in ("actors", "collaboration")}
+    pages, map_rows, skipped = _write_maps(tables, analyses, staging / "maps", seed)
+    store = open_store(store_dir)
+    downloads = _downloads(store, layout.dumps, staging) + _analysis_downloads(analyses, staging)
+    licences = _licences(store)
+    _citation(staging, "0.1.0", _release_date(date))
+    pages += write_vocabulary_pages(staging)
+    index = staging / "index.html"
+    index.write_text(render("publish/index.html", title="democracy-kg", maps=map_rows, skipped=skipped,
+                            downloads=downloads), encoding="utf-8")
+    licence_page = staging / "licences.html"
+    licence_page.write_text(render("publish/licences.html", title="Licences and attribution", licences=licences),
+                            encoding="utf-8")
+    pages += [index, licence_page]
+    _swap_in(staging, out)
+    return [out / p.relative_to(staging) for p in pages]
+
+
+def _write_maps(tables: object, analyses: dict, target: Path, seed: int) -> tuple[list[Path], list[dict], list]:
+    """Write the maps of :data:`MAPS` and the ego map into ``target``; return the pages, their
+    index rows and the ``(title, nodes)`` of the maps too small to publish."""
+    target.mkdir()
+    pages: list[Path] = []
+    rows: list[dict] = []
     skipped = []
+
+    def row(file: str, title: str, about: str, g: object) -> dict:
+        return {"href": _href(f"maps/{file}"), "title": title, "about": about, "nodes": g.number_of_nodes(),
+                "ties": g.number_of_edges()}
+
     for entry in MAPS:
         common = dict(tables=tables, projection=entry.projection, tie_filter=entry.tie_filter,
                       color_by=entry.color_by, seed=seed,
@@ -218,74 +263,51 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
         full = analyses.get(entry.projection)
         backbone = entry.backbone if full is not None and full.graph.number_of_nodes() > (entry.backbone or 0) else None
         links = (("the full network", entry.full),) if backbone and entry.full else ()
-        path, g = make_map(out=staging / "maps" / entry.file, title=entry.title, backbone=backbone, links=links,
-                           **common)
+        path, g = make_map(out=target / entry.file, title=entry.title, backbone=backbone, links=links, **common)
         if g.number_of_nodes() < MIN_MAP_NODES:
             path.unlink()
             skipped.append((entry.title, g.number_of_nodes()))
             continue
         pages.append(path)
-        map_rows.append((f"maps/{entry.file}", entry.title, entry.about, g.number_of_nodes(), g.number_of_edges()))
+        rows.append(row(entry.file, entry.title, entry.about, g))
         if links:
-            path, g = make_map(out=staging / "maps" / entry.full, title=f"{entry.title}: the full network",
+            path, g = make_map(out=target / entry.full, title=f"{entry.title}: the full network",
                                links=(("the backbone", entry.file),), **common)
             pages.append(path)
-            map_rows.append((f"maps/{entry.full}", f"{entry.title}: the full network",
-                             "Every organisation of the network (the largest, where there are more than a map "
-                             "draws), not only its backbone.", g.number_of_nodes(), g.number_of_edges()))
+            rows.append(row(entry.full, f"{entry.title}: the full network",
+                            "Every organisation of the network (the largest, where there are more than a map "
+                            "draws), not only its backbone.", g))
     actors = analyses["actors"]
     if actors.graph.number_of_nodes() >= MIN_MAP_NODES:
         hub = max(actors.graph, key=lambda n: (actors.graph.degree(n), str(n)))
         name = actors.graph.nodes[hub].get("label", hub)
-        path, g = make_map(tables=tables, out=staging / "maps" / "ego.html", projection="actors", ego=hub, seed=seed,
+        path, g = make_map(tables=tables, out=target / "ego.html", projection="actors", ego=hub, seed=seed,
                            analysis=actors, title=f"Around {name}")
         pages.append(path)
-        map_rows.append(("maps/ego.html", f"Around {name}", "The actors that share a network, programme, event "
-                         "or case with the best-connected actor, and the ties among them.",
-                         g.number_of_nodes(), g.number_of_edges()))
-    store = open_store(store_dir)
-    downloads = _downloads(store, layout.dumps, staging)
+        rows.append(row("ego.html", f"Around {name}", "The actors that share a network, programme, event "
+                        "or case with the best-connected actor, and the ties among them.", g))
+    return pages, rows, skipped
+
+
+def _analysis_downloads(analyses: dict, staging: Path) -> list[dict]:
+    """The index rows of the analyses' files (tables, networks, RDF)."""
+    rows = []
     for projection, analysis in analyses.items():
         for path in sorted(analysis.files):
-            rel = path.relative_to(staging).as_posix()
             kind = {".gexf": "network for Gephi (GEXF)", ".graphml": "network (GraphML)", ".nq": "the analysis as RDF "
                     "(N-Quads)"}.get(path.suffix, "table: " + path.stem.replace("_", " "))
             what = "actors analysis" if projection == "actors" else "EU research collaboration analysis"
-            downloads.append((rel, f"{what}, {kind}", path.stat().st_size))
-    licences = _licences(store)
+            rows.append(_download(path.relative_to(staging).as_posix(), f"{what}, {kind}", path))
+    return rows
+
+
+def _release_date(date: str | None) -> str:
+    """``date``, else the day of ``SOURCE_DATE_EPOCH``, else today (UTC), as ``YYYY-MM-DD``."""
+    if date:
+        return date
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    date = date or (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)).date().isoformat()
-    _citation(staging, "0.1.0", date)
-    pages += write_vocabulary_pages(staging)
-    body = ["<p>Maps and data of democracy-kg, a knowledge graph of democratic innovation practice in Europe: "
-            "organisations, networks, projects, events and methods, with the source of every fact. Everything "
-            "here works offline.</p>", "<h2>Maps</h2>", "<table><tr><th>map</th><th>what it shows</th><th>nodes</th>"
-            "<th>ties</th></tr>"]
-    body += [f"<tr><td>{_link(href, title)}</td><td>{_e(about)}</td><td>{n}</td><td>{m}</td></tr>"
-             for href, title, about, n, m in map_rows]
-    body += ["</table>"]
-    if skipped:
-        body += ["<p>Not published, because a map needs at least two nodes: "
-                 + "; ".join(f"{_e(title)} ({n} node{'s' if n != 1 else ''} in this build)" for title, n in skipped)
-                 + ".</p>"]
-    body += ["<h2>Downloads</h2>", "<table><tr><th>file</th><th>what</th><th>size</th></tr>"]
-    body += [f"<tr><td>{_link(href, href.rsplit('/', 1)[-1])}</td><td>{_e(what)}</td><td>{size:,} bytes</td></tr>"
-             for href, what, size in downloads]
-    body += ["</table>", "<h2>Licences and citation</h2>",
-             f"<p>Each source keeps its own licence: see {_link('licences.html', 'licences and attribution')}. "
-             f"Cite the dataset as {_link('CITATION.cff', 'CITATION.cff')} says.</p>"]
-    index = staging / "index.html"
-    index.write_text(page("democracy-kg", "\n".join(body)), encoding="utf-8")
-    rows = ["<table><tr><th>graph</th><th>title</th><th>licence</th><th>credit</th></tr>"]
-    rows += [f"<tr><td><code>{_e(r['graph'])}</code></td><td>{_e(r['title'])}</td>"
-             f"<td>{_link(r['licence'], r['licence']) if isinstance(r['licence'], str) else ''}</td>"
-             f"<td>{_e(r['attribution']) if isinstance(r['attribution'], str) else ''}</td></tr>" for r in licences]
-    rows.append("</table><p>Participedia content is CC BY-NC-SA 3.0: reuse it non-commercially and share alike.</p>")
-    licence_page = staging / "licences.html"
-    licence_page.write_text(page("Licences and attribution", "\n".join(rows)), encoding="utf-8")
-    pages += [index, licence_page]
-    _swap_in(staging, out)
-    return [out / p.relative_to(staging) for p in pages]
+    now = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    return now.date().isoformat()
 
 
 def _swap_in(staging: Path, out: Path) -> None:
