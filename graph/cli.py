@@ -274,7 +274,7 @@ def _run_build(records: Path, out: Path, sources: Path | None, shacl: str, fmt: 
     from ingest.sources import ConfigError
 
     from .build import build
-    from .validate import ShaclError
+    from .shacl_report import ShaclError
 
     unchanged = "build failed; the previous graph (if any) is unchanged"
     problem = _unwritable(out)
