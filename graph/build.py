@@ -8,7 +8,7 @@ Steps (each timed in the report):
    and de-duplicate them; resolve organisations across sources (:mod:`ingest.resolve`);
 4. write the canonical dump (sorted N-Quads); bulk-load exactly that file into a new on-disk
    store in a worker thread while an in-memory copy is validated with SHACL compiled to SPARQL
-   (:mod:`graph.shacl_sparql`; :class:`graph.validate.ShaclError` when it fails) and written out
+   (:mod:`graph.shacl_sparql`; :class:`graph.shacl_report.ShaclError` when it fails) and written out
    as TriG and per-graph Turtle;
 5. describe the dataset (VoID and DCAT, :mod:`graph.void`) in ``graph/void`` and
    ``dumps/void.ttl``; add the build-metadata graph (kept out of the dumps), ``rejects.csv``
@@ -49,8 +49,9 @@ from ontology.vocab import Vocabularies, load_vocabularies
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
 from ingest.csvsafe import spreadsheet_safe
 
+from .shacl_report import ShaclError
 from .shacl_sparql import validate_store
-from .validate import ENGINES, ShaclError, validate_lines
+from .validate import ENGINES, validate_lines
 from .void import describe_dataset, graph_statistics, write_void_turtle
 
 DUMP_NAME = "democracy-kg"

@@ -4,7 +4,7 @@ The server is Oxigraph's own (``oxigraph serve-read-only`` from the ``oxigraph``
 SPARQL 1.1 Protocol at ``/query`` with content negotiation (results as JSON, XML, CSV, TSV;
 graphs as Turtle, N-Triples, JSON-LD, ...), the Graph Store Protocol at ``/store`` for reading
 graphs. democracy-kg serves its own query editor at ``/`` (:mod:`graph.editor`), declares the project
-prefixes for every query (:func:`read_request`), and adds the safe defaults:
+prefixes for every query (:func:`graph.serve_handler.read_request`), and adds the safe defaults:
 
 - **read-only**: updates and Graph Store writes are refused by the server itself;
 - **loopback**: it binds to ``127.0.0.1`` unless told otherwise (and warns when told);
@@ -17,7 +17,8 @@ prefixes for every query (:func:`read_request`), and adds the safe defaults:
   :data:`graph.sparql_text.MAX_QUERY_CHARS` and nesting deeper than
   :data:`graph.sparql_text.MAX_NESTING` (which would overflow the backend's stack); on a
   loopback address it answers only requests addressed to a loopback name (no DNS rebinding);
-  every answer carries ``nosniff``, ``DENY`` framing and ``no-referrer`` headers;
+  every answer carries ``nosniff``, ``DENY`` framing and ``no-referrer`` headers (the request
+  side is :mod:`graph.serve_handler`);
 - **whole answers or errors**: the guard spools the backend's answer before sending it with its
   ``Content-Length``; a query the timeout stopped is a ``503``, never a ``200`` with half a file;
 - **union default graph**, as ``dkg query``: the same questions give the same answers;
@@ -30,25 +31,20 @@ prefixes for every query (:func:`read_request`), and adds the safe defaults:
 
 from __future__ import annotations
 
-import http.client
-import ipaddress
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from ontology.errors import DkgError
 
-from .editor import CSP as EDITOR_CSP
-from .sparql_text import QueryRefused, check_query
+from .serve_handler import ForwardingHandler, is_loopback
 from .store import DEFAULT_BUILD_DIR, BuildLayout, StoreNotFound, pin_release, resolve_store_path
 
 DEFAULT_HOST = "127.0.0.1"
@@ -102,20 +98,6 @@ def server_command(store: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PO
     if cors:
         cmd.append("--cors")
     return cmd
-
-
-def is_loopback(host: str) -> bool:
-    """``True`` for ``localhost`` and loopback addresses.
-
-    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0")
-    (True, True, False)
-    """
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class Backend:
@@ -178,7 +160,7 @@ class GuardedEndpoint(ThreadingHTTPServer):
         self.restarts = 0
         self._next_id = 0
         self._closing = threading.Event()
-        super().__init__(address, _ForwardingHandler)
+        super().__init__(address, ForwardingHandler)
         self._watchdog = threading.Thread(target=self._watch, name="dkg-serve-watchdog", daemon=True)
         self._watchdog.start()
 
@@ -222,229 +204,6 @@ class GuardedEndpoint(ThreadingHTTPServer):
         super().server_close()
         with self.lock:
             self.backend.kill()
-
-
-MAX_REQUEST_BYTES = 8 << 20  # a query is text; nothing larger is ever needed by a read-only endpoint
-#: Answers up to this size are spooled in memory, larger ones in a temporary file.
-SPOOL_IN_MEMORY = 16 << 20
-_CANCELLED = b"operation has been cancelled"
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-               "transfer-encoding", "upgrade", "host", "content-length"}
-#: Sent with every answer: no MIME sniffing, no framing by other sites, no referrer to elsewhere.
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
-                    "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "no-referrer"}
-_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-
-
-_FEDERATED = "http://www.w3.org/ns/sparql-service-description#BasicFederatedQuery"
-
-
-def describe_service(data: bytes, media: str, base: str = "http://127.0.0.1/query") -> bytes:
-    """Oxigraph's service description without ``sd:BasicFederatedQuery``: this endpoint refuses
-    ``SERVICE`` (anything that is not RDF in a known format passes unchanged)."""
-    import pyoxigraph as ox
-
-    rdf_format = ox.RdfFormat.from_media_type(media) if media else None
-    if rdf_format is None or _FEDERATED.encode() not in data and b"BasicFederatedQuery" not in data:
-        return data
-    try:
-        triples = [ox.Triple(q.subject, q.predicate, q.object)
-                   for q in ox.parse(data, format=rdf_format, base_iri=base) if q.object != ox.NamedNode(_FEDERATED)]
-    except (SyntaxError, ValueError):
-        return data
-    return ox.serialize(triples, format=rdf_format)
-
-
-def read_request(method: str, path: str, content_type: str,
-                 body: bytes | None) -> tuple[str | None, str, bytes | None]:
-    """The SPARQL text a protocol request carries (``None`` when it carries none), and the request
-    (path and body) with ``PREFIX`` lines added for the project prefixes its query uses but does
-    not declare, so any client (curl, YASGUI, SPARQLWrapper) can write ``org:memberOf`` bare.
-
-    >>> text, path, _ = read_request("GET", "/query?query=ASK%7B%3Fs+org%3AmemberOf+%3Fo%7D", "", None)
-    >>> print(text)
-    PREFIX org: <http://www.w3.org/ns/org#>
-    ASK{?s org:memberOf ?o}
-    >>> path
-    '/query?query=PREFIX+org%3A+%3Chttp%3A%2F%2Fwww.w3.org%2Fns%2Forg%23%3E%0AASK%7B%3Fs+org%3AmemberOf+%3Fo%7D'
-    >>> read_request("POST", "/query", "application/x-www-form-urlencoded", b"query=SELECT+*")[0]
-    'SELECT *'
-    >>> read_request("POST", "/update", "application/sparql-update", b"DROP ALL")[0]
-    'DROP ALL'
-    """
-    from .sparql import standalone
-
-    texts: list[str] = []
-
-    def rewrite(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        out = []
-        for key, value in pairs:
-            if key == "query":
-                value = standalone(value)
-            if key in ("query", "update"):
-                texts.append(value)
-            out.append((key, value))
-        return out
-
-    parts = urllib.parse.urlsplit(path)
-    params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-    if any(key in ("query", "update") for key, _ in params):
-        path = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(rewrite(params))))
-    kind = content_type.split(";")[0].strip().lower()
-    if method == "POST" and body:
-        if kind == "application/x-www-form-urlencoded":
-            form = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
-            if any(key in ("query", "update") for key, _ in form):
-                body = urllib.parse.urlencode(rewrite(form)).encode()
-        elif kind == "application/sparql-query":
-            text = standalone(body.decode("utf-8"))
-            texts.append(text)
-            body = text.encode("utf-8")
-        elif kind == "application/sparql-update":
-            texts.append(body.decode("utf-8"))
-    return ("\n".join(texts) if texts else None), path, body
-
-
-class _ForwardingHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.0"  # one request per connection; the body ends when the connection closes
-    server: GuardedEndpoint
-
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-        self._forward()
-
-    do_POST = do_PUT = do_DELETE = do_HEAD = do_OPTIONS = do_PATCH = do_GET
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the backend is the server
-        pass
-
-    def _host_allowed(self) -> bool:
-        """On a loopback address only loopback names: a page elsewhere cannot rebind its DNS name here."""
-        if not is_loopback(self.server.server_address[0]):
-            return True
-        host = (self.headers.get("Host") or "").strip().lower()
-        if host.startswith("["):
-            name = host[:host.find("]") + 1]
-        else:
-            name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        return name in _LOOPBACK_NAMES
-
-    def _forward(self) -> None:
-        if not self._host_allowed():
-            self._error(421, f"this endpoint answers at {self.server.server_address[0]} or localhost, "
-                             f"not {self.headers.get('Host', '')!r}")
-            return
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self._error(411, "send the request body with a Content-Length")
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self._error(400, "bad Content-Length")
-            return
-        if length > MAX_REQUEST_BYTES:
-            remaining = min(length, 8 * MAX_REQUEST_BYTES)  # drain some, so the client reads the answer
-            while remaining > 0 and (chunk := self.rfile.read(min(remaining, 1 << 20))):
-                remaining -= len(chunk)
-            self._error(413, f"request body over {MAX_REQUEST_BYTES // (1 << 20)} MiB; this endpoint only answers queries")
-            return
-        body = self.rfile.read(length) if length else None
-        if self.command in ("GET", "HEAD") and urllib.parse.urlsplit(self.path).path in ("/", "/index.html"):
-            self._page(self.server.editor, "text/html; charset=utf-8", EDITOR_CSP)
-            return
-        try:
-            text, path, body = read_request(self.command, self.path, self.headers.get("Content-Type", ""), body)
-            if text is not None:
-                check_query(text)
-        except UnicodeDecodeError:
-            self._error(400, "the query is not UTF-8 text")
-            return
-        except QueryRefused as err:
-            self._error(400, f"query refused: {err}")
-            return
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-        if body is not None:
-            headers["Content-Length"] = str(len(body))
-        request_id, _, port = self.server.begin()
-        # The whole answer is read from the backend first, as fast as it comes, into a spool; only
-        # then does the client get it. So the watchdog times the backend's work alone (a slow
-        # client no longer runs a download into the timeout and gets half a file with "200 OK"),
-        # a cancelled or cut answer becomes an error status, and every answer has a
-        # Content-Length the client can check its copy against.
-        with tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY) as spool:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port)
-                connection.request(self.command, path, body=body, headers=headers)
-                response = connection.getresponse()
-                while chunk := response.read(1 << 16):
-                    spool.write(chunk)
-                connection.close()
-            except (OSError, http.client.HTTPException):
-                stopped = self.server.end(request_id)
-                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout" if stopped
-                            else "the SPARQL backend is unavailable; retry")
-                return
-            stopped = self.server.end(request_id)
-            size = spool.tell()
-            spool.seek(max(0, size - 200))
-            tail = spool.read()
-            if stopped or (response.status == 200 and _CANCELLED in tail):
-                self._error(503, f"query stopped: it ran past the {self.server.timeout} s timeout")
-                return
-            spool.seek(0)
-            kind = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
-            if text is None and response.status == 200 and size < (1 << 20) and kind != "text/html":
-                # The service description names the address it was asked at: the guard's, not
-                # the backend's private port.
-                public = f"http://{self.headers.get('Host') or '127.0.0.1'}".encode()
-                rewritten = describe_service(spool.read().replace(f"http://127.0.0.1:{port}".encode(), public), kind,
-                                             public.decode() + urllib.parse.urlsplit(self.path).path)
-                spool.seek(0)
-                spool.truncate()
-                spool.write(rewritten)
-                size = len(rewritten)
-                spool.seek(0)
-            try:
-                self.send_response_only(response.status, response.reason)
-                for key, value in response.getheaders():
-                    if key.lower() not in _HOP_BY_HOP and key not in SECURITY_HEADERS:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(size))
-                self._security_headers()
-                self.end_headers()
-                if self.command != "HEAD":
-                    shutil.copyfileobj(spool, self.wfile, 1 << 16)
-            except OSError:
-                pass  # the client went away
-
-    def _page(self, page: bytes, media: str, csp: str) -> None:
-        try:
-            self.send_response_only(200)
-            self.send_header("Content-Type", media)
-            self.send_header("Content-Length", str(len(page)))
-            self.send_header("Cache-Control", "no-cache")
-            self._security_headers(csp)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(page)
-        except OSError:
-            pass  # the client went away
-
-    def _security_headers(self, csp: str | None = None) -> None:
-        for key, value in SECURITY_HEADERS.items():
-            self.send_header(key, csp if csp and key == "Content-Security-Policy" else value)
-
-    def _error(self, status: int, message: str) -> None:
-        data = (message + "\n").encode()
-        try:
-            self.send_response_only(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self._security_headers()
-            self.end_headers()
-            self.wfile.write(data)
-        except OSError:
-            pass  # the client went away
 
 
 def _free_port() -> int:

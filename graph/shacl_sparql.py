@@ -44,7 +44,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from ontology.errors import DkgError
 
-from .validate import SHAPES_FILE, ShaclReport, Violation
+from .shacl_report import SHAPES_FILE, ShaclReport, Violation
 
 #: Datatypes whose lexical form is checked by casting (the SPARQL XSD constructor fails on an
 #: ill-formed value, as pySHACL's datatype check does); other datatypes accept any lexical form.

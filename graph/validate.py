@@ -10,69 +10,20 @@ Two engines, chosen by name (:data:`ENGINES`):
   (:mod:`graph.shacl_sparql`); what the build uses, fast at CORDIS scale;
 - ``pyshacl``: the reference implementation, complete but slow (a few hundred triples per
   second on these shapes); the tests use it as the oracle for the other engine.
+
+Both return the report types of :mod:`graph.shacl_report`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from ontology import ONTOLOGY_DIR
-from ontology.errors import EXIT_INVALID, DkgError
-
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
-
-
-@dataclass(frozen=True, order=True)
-class Violation:
-    """One SHACL result, reduced to what a curator needs to find and fix it."""
-
-    focus: str
-    path: str
-    value: str
-    message: str
-    severity: str = "Violation"
-    #: Where the focus node's triples are: ``graph/curated`` (fix the records) or a source graph
-    #: (a value its adapter should have rejected: a bug to report). Filled in by the build.
-    where: str = ""
-
-    def __str__(self) -> str:
-        path = f" {self.path}" if self.path else ""
-        value = f" = {self.value}" if self.value else ""
-        where = f" [{self.where}]" if self.where else ""
-        return f"{self.focus}{path}{value}: {self.message}{where}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"focus": self.focus, "path": self.path, "value": self.value,
-                "message": self.message, "severity": self.severity, "where": self.where}
-
-
-@dataclass
-class ShaclReport:
-    conforms: bool
-    violations: list[Violation] = field(default_factory=list)
-    triples: int = 0
-
-    def __str__(self) -> str:
-        if self.conforms:
-            return f"SHACL: {self.triples} triples conform to {SHAPES_FILE.name}"
-        lines = [f"SHACL: {len(self.violations)} violation(s) of {SHAPES_FILE.name}:"]
-        lines += [f"  {v}" for v in self.violations]
-        return "\n".join(lines)
-
-
-class ShaclError(DkgError):
-    """Raised by the build when the graph does not conform to the shapes."""
-
-    exit_code = EXIT_INVALID
-
-    def __init__(self, report: ShaclReport):
-        self.report = report
-        super().__init__(str(report))
+from .shacl_report import SHAPES_FILE, ShaclReport, Violation
+from .shacl_sparql import validate_store
 
 
 def union_graph(nquads_lines: Iterable[str]) -> rdflib.Graph:
@@ -99,8 +50,6 @@ def validate_lines(nquads_lines: list[str], engine: str = "oxigraph", shapes_fil
     if engine != "oxigraph":
         raise ValueError(f"unknown SHACL engine {engine!r}; choose one of {', '.join(ENGINES)}")
     import pyoxigraph as ox
-
-    from .shacl_sparql import validate_store
 
     store = ox.Store()
     store.bulk_load(input="\n".join(nquads_lines).encode(), format=ox.RdfFormat.N_QUADS)

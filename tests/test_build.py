@@ -12,8 +12,9 @@ import time
 import pytest
 
 from graph.build import PAUSE_ENV, build, generate_lines
+from graph.shacl_report import ShaclError
 from graph.store import open_store
-from graph.validate import ShaclError, union_graph, validate_graph
+from graph.validate import union_graph, validate_graph
 from ingest.records import RecordError
 
 from .conftest import NETWORK_FIXTURE, ROOT, SEED_RECORDS, ask

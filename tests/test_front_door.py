@@ -130,11 +130,11 @@ def test_every_error_the_project_raises_on_purpose_has_one_root():
     from graph.network.select import FilterError
     from graph.remote import EndpointError
     from graph.serve import ServeError
+    from graph.shacl_report import ShaclError
     from graph.shacl_sparql import UnsupportedShape
     from graph.sparql import ParameterError
     from graph.sparql_text import QueryRefused
     from graph.store import LayoutError, StoreNotFound
-    from graph.validate import ShaclError
 
     errors = (RecordError, ConfigError, FieldError, LibraryError, QueryNotFound, FilterError, EndpointError,
               ServeError, UnsupportedShape, ParameterError, QueryRefused, LayoutError, StoreNotFound, ShaclError,

@@ -705,7 +705,7 @@ def test_a_source_graph_that_fails_the_shapes_is_reported_as_an_adapter_bug(tmp_
     """The last line of defence: if an adapter ever lets a bad value through, the build stops
     (SHACL) and the message names the graph and says it is a bug to report, not the user's data."""
     import graph.build as build_module
-    from graph.validate import ShaclError
+    from graph.shacl_report import ShaclError
     from ingest.sources import SourceResult
 
     broken = ('<https://w3id.org/democracy-kg/id/organisation/pic-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '

@@ -4,21 +4,36 @@ bottom by a real Jupyter kernel (nbclient) on the shipped records; any error fai
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
+from jupytext.paired_paths import paired_paths
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
 
 
-def test_the_four_notebooks_are_there():
-    assert NAMES == ["01-quickstart", "02-collaboration-networks", "03-methods-landscape", "04-publish-a-map"]
-    # one entry per notebook in JupyterLab: the paired scripts live in scripts/
-    assert not list(NOTEBOOKS.glob("*.py"))
+def paired_script(notebook: Path) -> Path:
+    """The script jupytext pairs with ``notebook`` under the formats of notebooks/jupytext.toml."""
+    formats = tomllib.loads((NOTEBOOKS / "jupytext.toml").read_text(encoding="utf-8"))["formats"]
+    return Path(next(path for path, fmt in paired_paths(str(notebook), "ipynb", formats) if fmt["extension"] == ".py"))
+
+
+def test_every_notebook_has_its_paired_script_and_every_script_its_notebook():
+    assert NAMES, "no notebooks in notebooks/"
+    scripts = {paired_script(NOTEBOOKS / f"{name}.ipynb") for name in NAMES}
+    assert [s.name for s in sorted(scripts) if not s.is_file()] == [], "run jupytext --sync notebooks/*.ipynb"
+    # one entry per notebook in JupyterLab: the paired scripts live in scripts/, none beside the notebooks
+    stored = {p for p in NOTEBOOKS.rglob("*.py") if not any(part.startswith(".") for part in p.parts)}
+    assert stored == scripts and not list(NOTEBOOKS.glob("*.py"))
+    # and notebooks/README.md lists exactly these notebooks
+    readme = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
+    assert re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE) == NAMES
 
 
 def test_open_graph_opens_the_project_build_and_reuses_one_cache(tmp_path, monkeypatch, library_build):
