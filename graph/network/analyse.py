@@ -121,31 +121,34 @@ def _weight(g: nx.Graph) -> str | None:
     return next((name for name in ("shared", "members", "participations") if first and name in first[2]), None)
 
 
+def _brokerage_tables(undirected: nx.Graph, projection: str) -> list[MetricTable]:
+    """Brokerage roles by the projection's main grouping, then by organisation type.
+
+    By the main grouping (country, for organisation networks; else the node kind) the table keeps
+    the plain column names that the analysis graph stores; by organisation type it goes to the
+    tables only, its metric and columns suffixed ``_orgtype``.
+    """
+    from .brokerage import brokerage
+
+    main = "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
+    out = []
+    for i, attribute in enumerate((main, "orgtype")):
+        if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == main):
+            continue
+        table = brokerage(undirected, attribute=attribute)
+        if out:
+            table.metric = f"brokerage_{attribute}"
+            table.frame = table.frame.add_suffix(f"_{attribute}")
+        out.append(table)
+    return out
+
+
 def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
            exact_limit: int, community_method: str, projection: str) -> dict[str, Callable[[], list[MetricTable]]]:
     # A real undirected copy: a view of a directed graph would show both directions' weights of a
     # mutual tie, and the metrics read one weight per tie (the membership graph is small).
     undirected = nx.Graph(g) if g.is_directed() else g
     weight = _weight(g)
-
-    def group_attribute() -> str:
-        return "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
-
-    def brokerage_tables() -> list[MetricTable]:
-        from . import brokerage
-
-        # Brokerage by the main grouping (country, for organisation networks) keeps the plain column
-        # names that the analysis graph stores; by organisation type it goes to the tables only.
-        out = []
-        for i, attribute in enumerate((group_attribute(), "orgtype")):
-            if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == group_attribute()):
-                continue
-            table = brokerage.brokerage(undirected, attribute=attribute)
-            if out:
-                table.metric = f"brokerage_{attribute}"
-                table.frame = table.frame.add_suffix(f"_{attribute}")
-            out.append(table)
-        return out
 
     def dynamics(name: str) -> list[MetricTable]:
         # Not for actors: the dynamics re-select ties from the filter, which alone cannot leave out
@@ -161,12 +164,12 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
         return [method_diffusion(tables, flt)]
 
     def constraint() -> list[MetricTable]:
-        from .brokerage import constraint as burt
+        from .structural_holes import constraint as burt
 
         return [burt(undirected, weight=weight)]
 
     def effective_size() -> list[MetricTable]:
-        from .brokerage import effective_size as esize
+        from .structural_holes import effective_size as esize
 
         return [esize(undirected)]
 
@@ -193,7 +196,7 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
                                                       seed=seed)],
         "constraint": constraint,
         "effective-size": effective_size,
-        "brokerage": brokerage_tables,
+        "brokerage": lambda: _brokerage_tables(undirected, projection),
         "bridges": lambda: [cohesion.bridges(undirected)],
         "articulation": lambda: [cohesion.articulation_points(undirected)],
         "assortativity": assortativity,
