@@ -53,7 +53,29 @@ def _labelled(frame: pd.DataFrame, g: nx.Graph) -> pd.DataFrame:
 
 
 def node_table(g: nx.Graph, tables: Iterable[MetricTable]) -> pd.DataFrame:
-    """Every node with its label, kind, country, type and every node-level metric, sorted by node."""
+    """Every node with its label, kind, country, type and every node-level metric, sorted by node.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    tables : iterable of MetricTable
+        Tables with one row per node are joined; others (edge or graph level, or several rows
+        per node) are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``node``: the node attributes ``label``, ``kind``, ``country``, ``orgtype``,
+        ``pic_only`` and ``collaborations`` that some node has, then the metrics' columns.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from graph.network.centrality import degree
+    >>> g = nx.Graph([("b", "a", {"shared": 2})]); g.nodes["a"].update(label="A", country="BE")
+    >>> node_table(g, [degree(g)]).reset_index().values.tolist()
+    [['a', 'A', 'BE', 1, 2], ['b', nan, nan, 1, 2]]
+    """
     attributes = ["label", "kind", "country", "orgtype", "pic_only", "collaborations"]
     base = pd.DataFrame([[g.nodes[n].get(a) for a in attributes] for n in g], columns=attributes,
                         index=pd.Index(list(g), name="node"))
@@ -94,7 +116,42 @@ def _write(frame: pd.DataFrame, stem: Path, formats: Iterable[str]) -> list[Path
 
 def write_tables(g: nx.Graph, tables: Iterable[MetricTable], out: Path | str,
                  formats: Iterable[str] = TABLE_FORMATS) -> list[Path]:
-    """Write one file per metric and ``nodes.*`` into ``out``; return the paths written."""
+    """Write one file per metric and ``nodes.*`` into ``out``; return the paths written.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        The analysed graph, for the labels written beside the node keys.
+    tables : iterable of MetricTable
+        One file each, ``<metric>.<format>``, rows sorted by key; the node-level ones are also
+        joined into ``nodes.<format>`` (:func:`node_table`).
+    out : Path or str
+        The directory, made if missing.
+    formats : iterable of str
+        Some of :data:`TABLE_FORMATS`.
+
+    Returns
+    -------
+    list of Path
+
+    Raises
+    ------
+    ValueError
+        An unknown format.
+
+    Examples
+    --------
+    >>> import networkx as nx, tempfile, pathlib
+    >>> from graph.network.centrality import degree
+    >>> g = nx.Graph([("a", "b", {"shared": 2})]); g.nodes["a"]["label"] = "A"
+    >>> out = pathlib.Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_tables(g, [degree(g)], out, formats=("csv",))]
+    ['degree.csv', 'nodes.csv']
+    >>> print((out / "degree.csv").read_text(), end="")
+    node,label,degree,strength
+    a,A,1,2
+    b,b,1,2
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tables, formats = list(tables), list(formats)
@@ -159,6 +216,20 @@ def _attribute_name(metric: str, column: str) -> str:
 def graph_with_metrics(g: nx.Graph, tables: Iterable[MetricTable]) -> nx.Graph:
     """A sorted copy of ``g`` whose nodes also carry the per-node metrics (for maps and notebooks).
 
+    Parameters
+    ----------
+    g : networkx.Graph
+        Left unchanged.
+    tables : iterable of MetricTable
+        Tables with one row per node become node attributes (brokerage roles prefixed with the
+        metric's name, ``brokerage_coordinator``).
+
+    Returns
+    -------
+    networkx.Graph
+        Of ``g``'s class, nodes and edges sorted, attribute values limited to strings, integers,
+        floats and booleans (``None`` and NaN left out).
+
     Examples
     --------
     >>> import networkx as nx
@@ -178,10 +249,42 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
                 formats: Iterable[str] = GRAPH_FORMATS, stem: str = "graph", seed: int = DEFAULT_SEED) -> list[Path]:
     """Write ``g`` with its metrics as GEXF, GraphML and/or node-link JSON into ``out``.
 
+    Parameters
+    ----------
+    g : networkx.Graph
+        Left unchanged.
+    out : Path or str
+        The directory, made if missing.
+    tables : iterable of MetricTable
+        Tables with one row per node become node attributes (as :func:`graph_with_metrics`).
+    formats : iterable of str
+        Some of :data:`GRAPH_FORMATS`.
+    stem : str
+        The files' name without the suffix.
+    seed : int
+        Seed of the GEXF file's layout (:func:`graph.network.graphfiles.gexf_viz`).
+
     Returns
     -------
     list of Path
         The files written (``<stem>.gexf``, ``<stem>.graphml``, ``<stem>.json``).
+
+    Raises
+    ------
+    ValueError
+        An unknown format.
+
+    Examples
+    --------
+    >>> import json, networkx as nx, tempfile
+    >>> written = write_graph(nx.path_graph(3), tempfile.mkdtemp(), formats=("json",), stem="path")
+    >>> [p.name for p in written]
+    ['path.json']
+    >>> nx.node_link_graph(json.loads(written[0].read_text()), edges="edges").number_of_edges()
+    2
+    >>> write_graph(nx.path_graph(3), tempfile.mkdtemp(), formats=("dot",))
+    Traceback (most recent call last):
+    ValueError: unknown graph format 'dot': gexf, graphml, json
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -83,9 +83,27 @@ WEIGHT_ATTRIBUTES = ("weight", "shared")
 
 
 def gexf_viz(g: nx.Graph, nodes: list, seed: int = DEFAULT_SEED) -> dict[object, tuple[float, float, float, str]]:
-    """Node -> (x, y, size, colour) as the HTML maps draw them: the seeded layout, colours by
-    community (else kind), sizes by degree, so a GEXF opens in Gephi looking like the map.
+    """Where and how each node is drawn in the GEXF file: as the HTML maps draw it.
 
+    The seeded layout (:func:`graph.network.layout.layout`), colours by community (else kind),
+    sizes by degree, so a GEXF opens in Gephi looking like the map.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    nodes : list of (node, dict)
+        The nodes' attributes as written (a ``community`` or ``kind`` to colour by, a
+        ``degree`` to size by; else the degree in ``g``).
+    seed : int
+        Seed of the layout.
+
+    Returns
+    -------
+    dict
+        node -> ``(x, y, size, colour)``, the colour as ``#rrggbb``.
+
+    Examples
+    --------
     >>> import networkx as nx
     >>> g = nx.path_graph(["a", "b", "c"])
     >>> viz = gexf_viz(g, [(n, {"community": 0}) for n in g])
@@ -113,13 +131,35 @@ def _weight(data: dict) -> float | None:
 
 
 def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
-                viz: dict[object, tuple[float, float, float, str]] | None = None) -> None:
-    """GEXF 1.2 (what Gephi reads), streamed: NetworkX's writer builds the whole XML tree first,
-    which takes 45 s and gigabytes for the 800k-edge H2020 graph.
+               viz: dict[object, tuple[float, float, float, str]] | None = None) -> None:
+    """Write GEXF 1.2 (what Gephi reads), one node or edge at a time.
 
-    Each tie carries its ``weight`` (:data:`WEIGHT_ATTRIBUTES`; Gephi counts a tie without one
-    as 1) and, with ``viz`` (:func:`gexf_viz`), each node its ``viz:position``, ``viz:size`` and
-    ``viz:color``, so the file opens laid out and coloured."""
+    NetworkX's writer builds the whole XML tree first, which takes 45 s and gigabytes for the
+    800k-edge H2020 graph. Each tie carries its ``weight`` (:data:`WEIGHT_ATTRIBUTES`; Gephi
+    counts a tie without one as 1) and, with ``viz`` (:func:`gexf_viz`), each node its
+    ``viz:position``, ``viz:size`` and ``viz:color``, so the file opens laid out and coloured.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (replaced).
+    directed : bool
+        Whether the edges are directed.
+    nodes : list of (node, dict)
+        Nodes and their plain attributes; ``label`` becomes the node's label.
+    edges : list of (node, node, dict)
+    viz : dict, optional
+        node -> ``(x, y, size, colour)``.
+
+    Examples
+    --------
+    >>> import networkx as nx, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.gexf"
+    >>> write_gexf(path, False, [("a", {"label": "A", "n": 1}), ("b", {"n": 2.5})], [("a", "b", {"shared": 3})])
+    >>> g = nx.read_gexf(path)
+    >>> g.nodes["a"], g.nodes["b"]["n"], g.edges["a", "b"]["weight"]
+    ({'n': 1.0, 'label': 'A'}, 2.5, 3.0)
+    """
     node_types = {k: t for k, t in _types(d for _, d in nodes).items() if k != "label"}
     edge_types = _types(d for _, _, d in edges)
     node_ids = {k: str(i) for i, k in enumerate(node_types)}
@@ -163,7 +203,31 @@ def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
 
 
 def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: list) -> None:
-    """GraphML, streamed (NetworkX's writer takes 35 s on the H2020 graph); keys ``g0``, ``n0``, ``e0``..."""
+    """Write GraphML, one node or edge at a time (NetworkX's writer takes 35 s on the H2020 graph).
+
+    Attribute keys are ``g0``, ``n0``, ``e0``... for the graph's, the nodes' and the edges'.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (replaced).
+    directed : bool
+        Whether the edges are directed.
+    graph : dict
+        The graph's plain attributes.
+    nodes : list of (node, dict)
+    edges : list of (node, node, dict)
+
+    Examples
+    --------
+    >>> import networkx as nx, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.graphml"
+    >>> write_graphml(path, True, {"projection": "membership"}, [("a", {"kind": "city"}), ("b", {})],
+    ...               [("a", "b", {"roles": "member"})])
+    >>> g = nx.read_graphml(path)
+    >>> g.is_directed(), g.graph["projection"], g.nodes["a"], g.edges["a", "b"]
+    (True, 'membership', {'kind': 'city'}, {'roles': 'member'})
+    """
     types = {"graph": _types([graph]), "node": _types(d for _, d in nodes), "edge": _types(d for _, _, d in edges)}
     ids = {cls: {k: f"{cls[0]}{i}" for i, k in enumerate(t)} for cls, t in types.items()}
 
@@ -188,7 +252,34 @@ def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: l
 
 
 def write_json(path: Path, directed: bool, graph: dict, nodes: list, edges: list) -> None:
-    """NetworkX node-link JSON (``edges="edges"``), one node or edge per line."""
+    """Write NetworkX node-link JSON (``edges="edges"``), one node or edge per line.
+
+    Parameters
+    ----------
+    path : Path
+        The file to write (replaced).
+    directed : bool
+        Whether the edges are directed.
+    graph : dict
+        The graph's plain attributes.
+    nodes : list of (node, dict)
+    edges : list of (node, node, dict)
+
+    Examples
+    --------
+    >>> import networkx as nx, pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
+    >>> write_json(path, False, {}, [("a", {}), ("b", {})], [("a", "b", {"shared": 1})])
+    >>> print(path.read_text(), end="")
+    {"directed":false,"multigraph":false,"graph":{},
+    "nodes":[
+    {"id":"a"},
+    {"id":"b"}
+    ],
+    "edges":[
+    {"shared":1,"source":"a","target":"b"}
+    ]}
+    """
     with path.open("w", encoding="utf-8", newline="\n") as f:
         dumps = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
         f.write(f'{{"directed":{dumps(directed)},"multigraph":false,"graph":{dumps(graph)},\n"nodes":[\n')
