@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from graph.network import brokerage as module
+from graph.network import _triangles as module
 from graph.network.brokerage import ROLES, brokerage, constraint, effective_size
 
 COLUMNS = [*ROLES, "total"]

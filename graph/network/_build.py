@@ -23,6 +23,20 @@ def add_edges(g: nx.Graph, sources: Sequence, targets: Sequence, **columns: Sequ
     The nodes must already be in ``g`` and every pair must appear once (undirected graphs: in one
     direction only).
 
+    Parameters
+    ----------
+    g : networkx.Graph or networkx.DiGraph
+        Changed in place.
+    sources, targets : sequence
+        The two ends of each edge.
+    **columns : sequence
+        One value per edge for each edge attribute.
+
+    Raises
+    ------
+    ValueError
+        An edge names a node that is not in ``g``.
+
     Examples
     --------
     >>> import networkx as nx

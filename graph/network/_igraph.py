@@ -34,6 +34,17 @@ def to_igraph(g: nx.Graph, weight: str | None = None) -> tuple[ig.Graph, list]:
     attribute, and is reused while ``g`` has the same numbers of nodes and edges, so metrics that
     weigh by different attributes share one conversion.
 
+    Parameters
+    ----------
+    g : networkx.Graph or networkx.DiGraph
+    weight : str, optional
+        Edge attribute to copy into the igraph graph's ``"weight"``.
+
+    Returns
+    -------
+    (igraph.Graph, list)
+        The igraph graph and the node list (vertex ``i`` is ``nodes[i]``).
+
     Examples
     --------
     >>> import networkx as nx
@@ -68,7 +79,29 @@ def to_igraph(g: nx.Graph, weight: str | None = None) -> tuple[ig.Graph, list]:
 
 @contextmanager
 def seeded(seed: int) -> Iterator[None]:
-    """Run igraph's randomised algorithms with their own generator seeded with ``seed``."""
+    """Run igraph's randomised algorithms with their own generator seeded with ``seed``.
+
+    Parameters
+    ----------
+    seed : int
+
+    Yields
+    ------
+    None
+        Inside the ``with`` block igraph draws from ``random.Random(seed)``; afterwards from
+        Python's global generator again.
+
+    Examples
+    --------
+    >>> import igraph as ig
+    >>> g = ig.Graph.Famous("Zachary")
+    >>> with seeded(7):
+    ...     first = g.community_leiden(objective_function="modularity").membership
+    >>> with seeded(7):
+    ...     again = g.community_leiden(objective_function="modularity").membership
+    >>> first == again
+    True
+    """
     ig.set_random_number_generator(random.Random(seed))
     try:
         yield

@@ -37,11 +37,29 @@ __all__ = ["country_graph", "city_network_graph"]
 def country_graph(g: nx.Graph, weight: str = "shared") -> nx.Graph:
     """Sum the organisation ties of ``g`` by the ``country`` of their ends.
 
+    Parameters
+    ----------
+    g : networkx.Graph
+        An organisation collaboration graph whose nodes carry ``country`` (ISO alpha-2 codes;
+        nodes without one are left out and counted).
+    weight : str
+        Edge attribute to sum (ties without it count 1).
+
     Returns
     -------
     networkx.Graph
         Country nodes (ISO alpha-2 codes) with ``label``, ``kind="country"``, ``organisations``,
-        ``domestic_ties`` and ``domestic_<weight>``; edges with ``ties`` and ``<weight>``.
+        ``domestic_ties`` and ``domestic_<weight>``; edges with ``ties`` and ``<weight>``;
+        ``graph["unplaced_organisations"]``, the nodes without a country.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b", {"newman": 0.5}), ("a", "c", {"newman": 1.0})])
+    >>> nx.set_node_attributes(g, {"a": "FR", "b": "DE", "c": "FR"}, "country")
+    >>> cg = country_graph(g, weight="newman")
+    >>> cg.nodes["FR"]["label"], cg.nodes["FR"]["domestic_newman"], cg.edges["DE", "FR"]
+    ('France', 1, {'ties': 1, 'newman': 0.5})
     """
     country = nx.get_node_attributes(g, "country")
     rows = [(country[u], country[v], w) for u, v, w in g.edges(data=weight, default=1)
@@ -74,6 +92,7 @@ def city_network_graph(tables: KnowledgeTables, ties: pd.DataFrame | None = None
     Parameters
     ----------
     tables : KnowledgeTables
+        The ``entities`` give each organisation's ``city``.
     ties : pandas.DataFrame, optional
         Selected ties (default: all); only those whose target is a network count.
 
@@ -82,6 +101,20 @@ def city_network_graph(tables: KnowledgeTables, ties: pd.DataFrame | None = None
     networkx.Graph
         Cities (``kind="city"``, ``bipartite=0``) and networks (``bipartite=1``); edges carry
         ``members``, the number of the city's organisations in the network.
+
+    Examples
+    --------
+    Two organisations of Ghent are members of one network; a third takes part in a project only:
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": ["a", "b", "c"], "target": ["net", "net", "proj"],
+    ...                      "target_kind": ["network", "network", "project"]})
+    >>> entities = pd.DataFrame({"label": ["Ghent", None, None, None], "kind": ["city"] + ["organisation"] * 3,
+    ...                          "city": [None, "ghent", "ghent", "ghent"]}, index=["ghent", "a", "b", "c"])
+    >>> g = city_network_graph(KnowledgeTables(ties, entities, pd.DataFrame()))
+    >>> sorted(g.edges(data="members")), g.nodes["ghent"]["label"]
+    ([('ghent', 'net', 2)], 'Ghent')
     """
     ties = tables.ties if ties is None else ties
     memberships = ties.loc[ties["target_kind"] == "network", ["organisation", "target"]].drop_duplicates()

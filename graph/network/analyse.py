@@ -55,7 +55,37 @@ ACTOR_KINDS = ("network", "programme", "event", "case", "project")
 
 @dataclass
 class Analysis:
-    """The result of :func:`analyse`."""
+    """The result of :func:`analyse`.
+
+    Attributes
+    ----------
+    projection : str
+        The projection's name (:data:`PROJECTIONS`).
+    graph : networkx.Graph
+        The projection.
+    tables : list of MetricTable
+        The metrics' tables, in the order computed.
+    tie_filter : TieFilter
+    selection : Selection or None
+        The ties the projection was built from (None for ``case-method``).
+    timings : dict
+        Seconds per step (``extract``, ``project``, each metric, ``write``).
+    files : list of Path
+        The files written.
+    run : str or None
+        The run key of the ``analysis`` named graph, once written.
+    analysis_triples : int or None
+        The triples loaded into the store with ``write_back``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from graph.network.centrality import degree
+    >>> g = nx.star_graph(3)
+    >>> result = Analysis("collaboration", g, [degree(g, weight=None)], TieFilter())
+    >>> result.table("degree").column().tolist(), result.files
+    ([3, 1, 1, 1], [])
+    """
 
     projection: str
     graph: nx.Graph
@@ -93,7 +123,33 @@ class Analysis:
         return "\n".join(lines)
 
     def table(self, metric: str) -> MetricTable:
-        """The table of one metric (by its table name, e.g. ``betweenness``, ``community``)."""
+        """The table of one metric (by its table name, e.g. ``betweenness``, ``community``).
+
+        Parameters
+        ----------
+        metric : str
+            The table's :attr:`MetricTable.metric <graph.network.result.MetricTable.metric>`.
+
+        Returns
+        -------
+        MetricTable
+
+        Raises
+        ------
+        KeyError
+            No table of that name was computed.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from graph.network.cohesion import summary
+        >>> result = Analysis("collaboration", nx.path_graph(4), [summary(nx.path_graph(4))], TieFilter())
+        >>> int(result.table("summary").frame.loc["graph", "edges"])
+        3
+        >>> result.table("betweenness")
+        Traceback (most recent call last):
+        KeyError: "no 'betweenness' table; computed: summary"
+        """
         for t in self.tables:
             if t.metric == metric:
                 return t
@@ -102,7 +158,41 @@ class Analysis:
 
 def project(tables: KnowledgeTables, projection: str = "collaboration",
             tie_filter: TieFilter | None = None) -> tuple[nx.Graph, Selection | None]:
-    """Build one projection; return it and the ties it was built from (None for case-method)."""
+    """Build one projection; return it and the ties it was built from (None for case-method).
+
+    Parameters
+    ----------
+    tables : KnowledgeTables
+        From :func:`graph.network.extract.extract`.
+    projection : str
+        One of :data:`PROJECTIONS`.
+    tie_filter : TieFilter, optional
+        Which ties count (default: ties to projects and networks; ``membership`` and
+        ``city-network`` default to networks, ``actors`` to :data:`ACTOR_KINDS`).
+
+    Returns
+    -------
+    (networkx.Graph, Selection or None)
+        The projection and the selected ties.
+
+    Raises
+    ------
+    ValueError
+        An unknown projection.
+    FilterError
+        A filter value names nothing in the graph.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": ["a", "b", "b"], "target": ["p", "p", "q"], "target_kind": "project",
+    ...                      "role": None, "start": None, "end": None})
+    >>> entities = pd.DataFrame(columns=["label", "kind"])
+    >>> g, selection = project(KnowledgeTables(ties, entities, pd.DataFrame()), "participation")
+    >>> sorted(g.edges()), selection.removed
+    ([('a', 'p'), ('b', 'p'), ('b', 'q')], {'kinds': 0})
+    """
     if projection not in PROJECTIONS:
         raise ValueError(f"unknown projection {projection!r}: {', '.join(PROJECTIONS)}")
     flt = tie_filter or TieFilter()
@@ -148,31 +238,34 @@ def _weight(g: nx.Graph) -> str | None:
     return next((name for name in ("shared", "members", "participations") if first and name in first[2]), None)
 
 
+def _brokerage_tables(undirected: nx.Graph, projection: str) -> list[MetricTable]:
+    """Brokerage roles by the projection's main grouping, then by organisation type.
+
+    By the main grouping (country, for organisation networks; else the node kind) the table keeps
+    the plain column names that the analysis graph stores; by organisation type it goes to the
+    tables only, its metric and columns suffixed ``_orgtype``.
+    """
+    from .brokerage import brokerage
+
+    main = "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
+    out = []
+    for i, attribute in enumerate((main, "orgtype")):
+        if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == main):
+            continue
+        table = brokerage(undirected, attribute=attribute)
+        if out:
+            table.metric = f"brokerage_{attribute}"
+            table.frame = table.frame.add_suffix(f"_{attribute}")
+        out.append(table)
+    return out
+
+
 def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
            exact_limit: int, community_method: str, projection: str) -> dict[str, Callable[[], list[MetricTable]]]:
     # A real undirected copy: a view of a directed graph would show both directions' weights of a
     # mutual tie, and the metrics read one weight per tie (the membership graph is small).
     undirected = nx.Graph(g) if g.is_directed() else g
     weight = _weight(g)
-
-    def group_attribute() -> str:
-        return "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
-
-    def brokerage_tables() -> list[MetricTable]:
-        from . import brokerage
-
-        # Brokerage by the main grouping (country, for organisation networks) keeps the plain column
-        # names that the analysis graph stores; by organisation type it goes to the tables only.
-        out = []
-        for i, attribute in enumerate((group_attribute(), "orgtype")):
-            if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == group_attribute()):
-                continue
-            table = brokerage.brokerage(undirected, attribute=attribute)
-            if out:
-                table.metric = f"brokerage_{attribute}"
-                table.frame = table.frame.add_suffix(f"_{attribute}")
-            out.append(table)
-        return out
 
     def dynamics(name: str) -> list[MetricTable]:
         # Not for actors: the dynamics re-select ties from the filter, which alone cannot leave out
@@ -188,12 +281,12 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
         return [method_diffusion(tables, flt)]
 
     def constraint() -> list[MetricTable]:
-        from .brokerage import constraint as burt
+        from .structural_holes import constraint as burt
 
         return [burt(undirected, weight=weight)]
 
     def effective_size() -> list[MetricTable]:
-        from .brokerage import effective_size as esize
+        from .structural_holes import effective_size as esize
 
         return [esize(undirected)]
 
@@ -220,7 +313,7 @@ def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, fl
                                                       seed=seed)],
         "constraint": constraint,
         "effective-size": effective_size,
-        "brokerage": brokerage_tables,
+        "brokerage": lambda: _brokerage_tables(undirected, projection),
         "bridges": lambda: [cohesion.bridges(undirected)],
         "articulation": lambda: [cohesion.articulation_points(undirected)],
         "assortativity": assortativity,
@@ -258,12 +351,33 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
         (:func:`graph.store.derive_release`; ``store`` must then be a build directory).
     seed, k, exact_limit, community_method
         Passed to the metrics (see :mod:`graph.network.centrality`, :mod:`graph.network.community`).
+    table_formats, graph_formats : iterable of str
+        The files to write into ``out`` (:data:`graph.network.export.TABLE_FORMATS`,
+        :data:`graph.network.export.GRAPH_FORMATS`).
     progress : bool
         Show a progress bar on standard error.
 
     Returns
     -------
     Analysis
+
+    Raises
+    ------
+    ValueError
+        An unknown projection or metric, or ``write_back`` without a build directory.
+
+    Examples
+    --------
+    Three organisations in two projects, ``b`` in both: ``b`` lies between the other two.
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": list("abbc"), "target": list("ppqq"), "target_kind": "project",
+    ...                      "role": None, "start": None, "end": None, "source": "curated"})
+    >>> tables = KnowledgeTables(ties, pd.DataFrame(columns=["label", "kind"]), pd.DataFrame())
+    >>> result = analyse(tables=tables, metrics=["betweenness"])
+    >>> result.table("betweenness").column().to_dict(), result.graph.number_of_edges()
+    ({'a': 0.0, 'b': 1.0, 'c': 0.0}, 2)
     """
     from tqdm import tqdm
 

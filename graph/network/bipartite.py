@@ -40,6 +40,32 @@ def node_attributes(entities: pd.DataFrame | None, nodes: pd.Index, default_kind
     """``(node, attributes)`` pairs for ``nodes`` from the entity table, missing values left out.
 
     Organisations (and networks) also get ``pic_only``, True when no source gives their name.
+
+    Parameters
+    ----------
+    entities : pandas.DataFrame or None
+        The entity table (:class:`graph.network.extract.KnowledgeTables`), indexed by IRI.
+    nodes : pandas.Index
+        The nodes to describe; those not in ``entities`` get only a kind and a label.
+    default_kind : str
+        The ``kind`` of nodes whose kind is unknown.
+
+    Returns
+    -------
+    list of (str, dict)
+        Each node with its ``label`` (else the IRI's key), ``kind``, ``country`` and ``orgtype``
+        where known, and ``pic_only``; string values only, ready for ``add_nodes_from``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> entities = pd.DataFrame({"label": ["PIC 999999999"], "kind": ["organisation"], "country": ["BE"],
+    ...                          "orgtype": [None], "pic_only": [True]}, index=["https://example.org/org/1"])
+    >>> for node, attributes in node_attributes(entities, pd.Index([*entities.index, "https://example.org/p/7"]),
+    ...                                         "project"):
+    ...     print(node, attributes)
+    https://example.org/org/1 {'label': 'PIC 999999999', 'kind': 'organisation', 'country': 'BE', 'pic_only': True}
+    https://example.org/p/7 {'label': '7', 'kind': 'project'}
     """
     frame = (entities.reindex(nodes, columns=list(_ATTRIBUTES)) if entities is not None
              else pd.DataFrame(index=nodes, columns=list(_ATTRIBUTES)))
@@ -82,6 +108,21 @@ def participation_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None
     networkx.Graph
         Organisations with ``bipartite=0``, collaborations with ``bipartite=1``; edges carry
         ``roles``, ``participations`` and, where dated, ``first_year`` and ``last_year``.
+
+    Examples
+    --------
+    Two memberships of one organisation in one network make one edge spanning both; an open end
+    leaves ``last_year`` out:
+
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"organisation": ["a", "a", "b"], "target": ["net"] * 3, "target_kind": "network",
+    ...                      "role": ["member", "board", "member"], "start": ["2015", "2019-03", "2020"],
+    ...                      "end": ["2018", "2021", None]})
+    >>> g = participation_graph(ties)
+    >>> g.edges["a", "net"]
+    {'roles': 'board;member', 'participations': 2, 'first_year': 2015, 'last_year': 2021}
+    >>> g.edges["b", "net"]
+    {'roles': 'member', 'participations': 1, 'first_year': 2020}
     """
     g = nx.Graph(projection="participation")
     if ties.empty:

@@ -39,6 +39,8 @@ def case_method_graph(tables: KnowledgeTables, countries: tuple[str, ...] = ()) 
     Parameters
     ----------
     tables : KnowledgeTables
+        Cases are the entities of kind ``case``; their methods come from the ``links``, their
+        organisers from the ``ties``.
     countries : tuple of str
         Keep only cases in these countries (ISO alpha-2 codes); empty keeps all.
 
@@ -47,6 +49,20 @@ def case_method_graph(tables: KnowledgeTables, countries: tuple[str, ...] = ()) 
     networkx.Graph
         Nodes with ``layer`` (``case``, ``method``, ``organisation``) and the usual attributes;
         case–method edges (``relation="uses"``) and organisation–case edges (``relation`` the role).
+
+    Examples
+    --------
+    A city organised two juries, one in Belgium and one in France; only the Belgian one is kept:
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> entities = pd.DataFrame({"label": ["Ghent jury", "Lyon jury", "Jury"], "kind": ["case", "case", "concept"],
+    ...                          "country": ["BE", "FR", None]}, index=["c1", "c2", "jury"])
+    >>> links = pd.DataFrame({"child": ["c1", "c2"], "relation": "dkg:usesMethod", "parent": "jury"})
+    >>> ties = pd.DataFrame({"organisation": ["city", "city"], "target": ["c1", "c2"], "role": "organiser"})
+    >>> g = case_method_graph(KnowledgeTables(ties, entities, links), countries=("be",))
+    >>> dict(g.nodes(data="layer")), sorted(g.edges("c1", data="relation"))
+    ({'c1': 'case', 'jury': 'method', 'city': 'organisation'}, [('c1', 'city', 'organiser'), ('c1', 'jury', 'uses')])
     """
     entities, links = tables.entities, tables.links
     cases = set(entities.index[entities["kind"] == "case"])

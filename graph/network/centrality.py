@@ -53,6 +53,18 @@ def _backend(backend: str) -> str:
 def degree(g: nx.Graph, weight: str | None = "shared") -> MetricTable:
     """Degree (number of partners) and strength (sum of ``weight`` over the ties).
 
+    Parameters
+    ----------
+    g : networkx.Graph
+    weight : str or None
+        Edge attribute summed into the strength (ties without it count 1); ``None``: the
+        strength is the degree.
+
+    Returns
+    -------
+    MetricTable
+        ``degree`` and ``strength`` per node.
+
     Examples
     --------
     >>> import networkx as nx
@@ -66,7 +78,28 @@ def degree(g: nx.Graph, weight: str | None = "shared") -> MetricTable:
 
 
 def sample_sources(g: nx.Graph, k: int, seed: int) -> list:
-    """The ``k`` nodes NetworkX's sampled estimators draw with ``seed`` (``random.Random(seed).sample``)."""
+    """The ``k`` nodes NetworkX's sampled estimators draw with ``seed`` (``random.Random(seed).sample``).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    k : int
+        How many nodes (at most the number of nodes).
+    seed : int
+
+    Returns
+    -------
+    list
+        ``k`` distinct nodes, in the order drawn.
+
+    Examples
+    --------
+    >>> import networkx as nx, random
+    >>> sample_sources(nx.path_graph(10), 3, seed=42)
+    [1, 0, 4]
+    >>> random.Random(42).sample(list(nx.path_graph(10)), 3)  # what NetworkX's estimators draw
+    [1, 0, 4]
+    """
     return random.Random(seed).sample(list(g), k)
 
 
@@ -89,6 +122,19 @@ def betweenness(g: nx.Graph, k: int = 256, seed: int = DEFAULT_SEED, exact_limit
     -------
     MetricTable
         ``betweenness`` per node; ``method`` is ``exact`` or ``sampled: k source nodes, seed s``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> betweenness(nx.path_graph(5)).column().round(3).tolist()
+    [0.0, 0.5, 0.667, 0.5, 0.0]
+    >>> betweenness(nx.path_graph(5), k=2, exact_limit=0).method
+    'sampled: 2 source nodes, seed 42'
     """
     n = g.number_of_nodes()
     sampled = n > exact_limit and k < n
@@ -120,6 +166,32 @@ def eigenvector(g: nx.Graph, weight: str | None = "shared", backend: str = "auto
 
     On a disconnected graph the leading eigenvector lives on one component and the other nodes get
     0: compare nodes within a component.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    weight : str or None
+        Edge attribute with the tie strength (ties without it count 1); ``None`` counts every tie 1.
+    backend : {"auto", "igraph", "networkx"}
+
+    Returns
+    -------
+    MetricTable
+        ``eigenvector`` per node (0 on a graph without ties).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    A path of three and a separate pair: the leading eigenvector lives on the path.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([(0, 1), (1, 2), (5, 6)])
+    >>> eigenvector(g, weight=None).column().round(3).to_dict()
+    {0: 0.5, 1: 0.707, 2: 0.5, 5: 0.0, 6: 0.0}
     """
     if g.number_of_edges() == 0:
         return MetricTable("eigenvector", _frame(g, [0.0] * len(g), "eigenvector"), "exact", {"weight": weight})
@@ -165,11 +237,35 @@ def closeness(g: nx.Graph, k: int = 256, seed: int = DEFAULT_SEED, exact_limit: 
     the distances to ``k`` sampled pivots (Eppstein and Wang's estimator), scaled up to the
     component's size; the ``method`` says so.
 
+    Parameters
+    ----------
+    g : networkx.Graph
+    k : int
+        Pivots to sample on graphs larger than ``exact_limit``.
+    seed : int
+        Seed of the sample (the nodes :func:`sample_sources` draws).
+    exact_limit : int
+        Largest graph computed exactly; ``0`` always samples, a huge value never does.
+    backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.closeness_centrality` (exact only).
+
+    Returns
+    -------
+    MetricTable
+        ``closeness`` per node; ``method`` is ``exact`` or ``sampled: k pivot nodes, seed s``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
     Examples
     --------
     >>> import networkx as nx
     >>> float(closeness(nx.path_graph(3)).column()[1])
     1.0
+    >>> closeness(nx.path_graph(5), k=2, exact_limit=0).method
+    'sampled: 2 pivot nodes, seed 42'
     """
     n = g.number_of_nodes()
     sampled = n > exact_limit and k < n

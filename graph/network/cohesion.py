@@ -29,7 +29,30 @@ __all__ = ["clustering", "core_number", "components", "bridges", "articulation_p
 
 
 def clustering(g: nx.Graph, backend: str = "auto") -> MetricTable:
-    """Local clustering coefficient (unweighted; 0 for nodes with fewer than two partners)."""
+    """Local clustering coefficient (unweighted; 0 for nodes with fewer than two partners).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    backend : {"auto", "igraph", "networkx"}
+
+    Returns
+    -------
+    MetricTable
+        ``clustering`` per node: the share of pairs of its partners that are tied.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
+    >>> clustering(g).column().round(3).to_dict()
+    {'a': 1.0, 'b': 1.0, 'c': 0.333, 'd': 0.0}
+    """
     if _backend(backend) == "networkx":
         return MetricTable("clustering", _frame(g, nx.clustering(g), "clustering"), "exact")
     h, nodes = to_igraph(g)
@@ -38,7 +61,30 @@ def clustering(g: nx.Graph, backend: str = "auto") -> MetricTable:
 
 
 def core_number(g: nx.Graph, backend: str = "auto") -> MetricTable:
-    """The k-core each node belongs to (the largest k such that it is in a subgraph of min degree k)."""
+    """The k-core each node belongs to (the largest k such that it is in a subgraph of min degree k).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    backend : {"auto", "igraph", "networkx"}
+
+    Returns
+    -------
+    MetricTable
+        ``core_number`` per node (integers).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
+    >>> core_number(g).column().to_dict()
+    {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    """
     if _backend(backend) == "networkx":
         frame = _frame(g, nx.core_number(g), "core_number")
     else:
@@ -54,6 +100,16 @@ def _sort_key(node: object) -> str:
 
 def components(g: nx.Graph) -> MetricTable:
     """Connected component of each node (``0`` the largest) and the component's size.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+
+    Returns
+    -------
+    MetricTable
+        ``component`` and ``component_size`` per node; components are numbered by size, largest
+        first, ties broken by their smallest node (as text).
 
     Examples
     --------
@@ -76,7 +132,31 @@ def components(g: nx.Graph) -> MetricTable:
 
 
 def bridges(g: nx.Graph, backend: str = "auto") -> MetricTable:
-    """Ties whose removal disconnects their two ends (edge level, ends in sorted order)."""
+    """Ties whose removal disconnects their two ends (edge level, ends in sorted order).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    backend : {"auto", "igraph", "networkx"}
+
+    Returns
+    -------
+    MetricTable
+        Level ``edge``, indexed by ``source`` and ``target`` (sorted as text): one row, ``bridge``
+        True, per bridge.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
+    >>> bridges(g).frame.index.tolist()
+    [('c', 'd')]
+    """
     if _backend(backend) == "networkx":
         pairs = list(nx.bridges(g))
     else:
@@ -90,7 +170,30 @@ def bridges(g: nx.Graph, backend: str = "auto") -> MetricTable:
 
 
 def articulation_points(g: nx.Graph, backend: str = "auto") -> MetricTable:
-    """Whether removing the node splits its component (``articulation_point`` True/False)."""
+    """Whether removing the node splits its component (``articulation_point`` True/False).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    backend : {"auto", "igraph", "networkx"}
+
+    Returns
+    -------
+    MetricTable
+        ``articulation_point`` per node.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``backend``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
+    >>> articulation_points(g).column().to_dict()
+    {'a': False, 'b': False, 'c': True, 'd': False}
+    """
     if _backend(backend) == "networkx":
         points = set(nx.articulation_points(g))
     else:
@@ -105,6 +208,25 @@ def summary(g: nx.Graph) -> MetricTable:
 
     ``average_clustering`` is NetworkX's ``average_clustering`` (nodes with fewer than two partners
     count as 0), ``transitivity`` the global ratio of closed to connected triples.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+
+    Returns
+    -------
+    MetricTable
+        Level ``graph``, one row (index ``graph``): ``nodes``, ``edges``, ``density``,
+        ``components``, ``largest_component``, ``average_clustering`` and ``transitivity``.
+
+    Examples
+    --------
+    A triangle and a separate pair: 3 closed triples of 3 connected ones.
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5)])
+    >>> summary(g).frame[["nodes", "edges", "components", "largest_component", "transitivity"]].values.tolist()
+    [[5.0, 4.0, 2.0, 3.0, 1.0]]
     """
     h, nodes = to_igraph(g)
     n, m = g.number_of_nodes(), g.number_of_edges()

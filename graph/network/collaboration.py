@@ -72,6 +72,16 @@ def collaboration_edges(ties: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         ``source``, ``target`` (``source < target``), ``shared``, ``newman`` and ``jaccard``,
         sorted by ``source`` then ``target``.
+
+    Examples
+    --------
+    Three partners of one project, ``a`` listed twice: each pair shares one collaboration of
+    three participants, Newman weight ``1 / (3 - 1)``.
+
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"organisation": ["a", "b", "c", "a"], "target": ["p", "p", "p", "p"]})
+    >>> collaboration_edges(ties)[["source", "target", "shared", "newman"]].values.tolist()
+    [['a', 'b', 1, 0.5], ['a', 'c', 1, 0.5], ['b', 'c', 1, 0.5]]
     """
     columns = ["source", "target", *WEIGHTS]
     if ties.empty:
@@ -117,6 +127,27 @@ def collaboration_graph(tables: KnowledgeTables, tie_filter: TieFilter | None = 
         Every organisation of the selected ties (isolates included, they matter for components)
         with ``label``, ``kind``, ``country``, ``orgtype`` and ``collaborations``; edges with the
         :data:`WEIGHTS`; ``graph["filter"]`` says what was kept.
+
+    Raises
+    ------
+    FilterError
+        A value of ``tie_filter`` names nothing in the graph.
+
+    Examples
+    --------
+    Projects only: the network that ``a`` and ``c`` share is left out, ``d`` stays as an isolate.
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> from graph.network.select import TieFilter
+    >>> ties = pd.DataFrame({"organisation": ["a", "b", "c", "a", "d"], "target": ["p", "p", "net", "net", "q"],
+    ...                      "target_kind": ["project", "project", "network", "network", "project"]})
+    >>> entities = pd.DataFrame({"label": ["A"], "kind": ["organisation"]}, index=["a"])
+    >>> g = collaboration_graph(KnowledgeTables(ties, entities, pd.DataFrame()), TieFilter(kinds=("project",)))
+    >>> sorted(g.edges(data="shared")), sorted(g), g.graph["filter"]
+    ([('a', 'b', 1)], ['a', 'b', 'd'], 'kinds=project')
+    >>> g.nodes["a"]
+    {'label': 'A', 'kind': 'organisation', 'collaborations': 1}
     """
     selection = selection or select_ties(tables, tie_filter)
     ties = selection.ties

@@ -44,6 +44,7 @@ def communities(g: nx.Graph, method: str = "auto", weight: str | None = "shared"
     resolution : float
         Modularity resolution (larger: smaller communities).
     seed : int
+        Seed of the algorithm's random choices.
     backend : {"auto", "igraph", "networkx"}
         ``networkx`` runs NetworkX's Louvain (there is no Leiden in NetworkX).
     iterations : int
@@ -55,6 +56,24 @@ def communities(g: nx.Graph, method: str = "auto", weight: str | None = "shared"
     -------
     MetricTable
         ``community`` and ``community_size`` per node; ``parameters["modularity"]``.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``method``, or Leiden asked of the ``networkx`` backend.
+
+    Examples
+    --------
+    Two triangles joined by one tie (``c-d``) are two communities, numbered by their smallest node:
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")])
+    >>> t = communities(g, weight=None)
+    >>> t.column().to_dict(), round(t.parameters["modularity"], 3)
+    ({'a': 0, 'b': 0, 'c': 0, 'd': 1, 'e': 1, 'f': 1}, 0.357)
+    >>> communities(g, method="leiden", backend="networkx")
+    Traceback (most recent call last):
+    ValueError: NetworkX has no Leiden; use backend='igraph' or method='louvain'
     """
     if method not in METHODS:
         raise ValueError(f"unknown community method {method!r}: {', '.join(METHODS)}")

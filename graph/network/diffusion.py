@@ -117,6 +117,28 @@ def method_diffusion(tables: KnowledgeTables, tie_filter: TieFilter | None = Non
         ``exposed``, ``exposing_partners`` and ``first_exposure_year`` (``<NA>`` when not
         exposed), as defined in the module docstring. ``method`` says how many selected ties
         were undated and left out.
+
+    Raises
+    ------
+    FilterError
+        A value of ``tie_filter`` names nothing in the graph.
+
+    Examples
+    --------
+    A project using a jury, a kind of deliberation: its partner adopts both methods; an undated
+    tie cannot be placed in time.
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": ["a", "b"], "target": ["p", "q"], "target_kind": "project",
+    ...                      "start": ["2019", None], "end": None})
+    >>> links = pd.DataFrame({"child": ["p", "q", "jury"], "parent": ["jury", "jury", "deliberation"],
+    ...                       "relation": ["dkg:usesMethod", "dkg:usesMethod", "skos:broader"]})
+    >>> table = method_diffusion(KnowledgeTables(ties, pd.DataFrame(), links))
+    >>> table.frame[["organisation", "method", "adoption_year"]].values.tolist()
+    [['a', 'deliberation', 2019], ['a', 'jury', 2019]]
+    >>> table.method
+    'exact; 1 of 2 selected ties undated, left out'
     """
     flt = tie_filter or TieFilter(kinds=DIFFUSION_KINDS)
     ties = select_ties(tables, flt).ties

@@ -44,6 +44,7 @@ Examples
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,8 +162,42 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
             return series
         return series.map(canonical).fillna(series)
 
-    # Entities: kinds by the most specific class; attributes by predicate.
-    types = frames["types"].copy()
+    entities = _entity_table(attributes, frames["types"])
+    ties = _tie_table(frames["ends"], frames["qualifiers"], canon)
+    # The source graph of each membership, through its source document (a graph is derived from
+    # its documents: graph/curated from the curated pages, graph/<name> from source/<name>).
+    # Every entity's documents map to graphs; a membership's documents all lie in its own source's
+    # graph, so any one of them says which. (Mapping whole columns: an isin() of the links
+    # against the 145k H2020 memberships cost seconds.)
+    links = frames["links"]
+    derived = links.loc[links["p"] == _EXPAND["prov:wasDerivedFrom"]]
+    graph_of_doc = dict(zip(derived["o"].tolist(), derived["s"].map(key).tolist()))
+    sources = links.loc[links["p"] == _EXPAND["dcterms:source"]]
+    graph_of = dict(zip(sources["s"].tolist(), sources["o"].map(graph_of_doc).tolist()))
+    ties["source"] = ties["membership"].map(graph_of)
+    # Organisations that others are members of are networks.
+    target_kind = entities["kind"].reindex(ties["target"]).to_numpy()
+    ties["target_kind"] = pd.Series(target_kind, index=ties.index).replace({"organisation": "network"}).fillna("other")
+    networks = set(ties.loc[ties["target_kind"] == "network", "target"])
+    entities.loc[entities.index.isin(networks) & (entities["kind"] == "organisation"), "kind"] = "network"
+    if not canonical.empty:
+        entities = _merge_clusters(entities, canon(pd.Series(entities.index, index=entities.index)))
+    entities["kind"] = entities["kind"].fillna("concept")
+    entities = entities.sort_index()
+
+    links = frames["links"].rename(columns={"s": "child", "p": "relation", "o": "parent"})
+    links["relation"] = links["relation"].map(_SHORT)
+    links["child"] = canon(links["child"])
+    columns = ["membership", "organisation", "target", "target_kind", "role", "start", "end", "source"]
+    ties = ties[columns].sort_values(columns, na_position="last", ignore_index=True)
+    ties.columns.name = None
+    return KnowledgeTables(ties=ties, entities=entities,
+                           links=links.sort_values(["child", "relation", "parent"], ignore_index=True))
+
+
+def _entity_table(attributes: pd.DataFrame, types: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity: kinds by the most specific class, attributes by predicate."""
+    types = types.copy()
     full_kinds = {PREFIXES[c.split(":")[0]] + c.split(":")[1]: k for c, k in KINDS.items()}
     types["rank"] = types["o"].map({iri: i for i, iri in enumerate(full_kinds)})
     types = types.sort_values(["s", "rank"]).drop_duplicates("s")
@@ -183,62 +218,40 @@ def _assemble(frames: dict[str, pd.DataFrame]) -> KnowledgeTables:
     placeholder = labels["o"].str.match(PIC_ONLY)
     named = set(labels.loc[~placeholder, "s"])
     entities["pic_only"] = entities.index.isin(set(labels.loc[placeholder, "s"]) - named)
+    return entities
 
-    # Ties: the two ends and the qualifiers of each membership.
-    ends = _wide(frames["ends"])
-    qualifiers = _wide(frames["qualifiers"])
-    ties = pd.DataFrame({"membership": ends.index})
-    if not ends.empty:
-        ties = ends.rename(columns={"org:member": "organisation", "org:organization": "target"})
-        ties = ties.dropna(subset=["organisation", "target"]).rename_axis("membership").reset_index()
-        dates = qualifiers.reindex(columns=["org:role", "schema:startDate", "schema:endDate"])
-        ties = ties.join(dates, on="membership")
-        target_dates = dates.reindex(ties["target"])
-        ties["role"] = ties.pop("org:role").map(key, na_action="ignore")
-        ties["start"] = ties.pop("schema:startDate").fillna(pd.Series(target_dates["schema:startDate"].to_numpy(),
-                                                                       index=ties.index))
-        ties["end"] = ties.pop("schema:endDate").fillna(pd.Series(target_dates["schema:endDate"].to_numpy(),
+
+def _tie_table(ends: pd.DataFrame, qualifiers: pd.DataFrame,
+               canon: Callable[[pd.Series], pd.Series]) -> pd.DataFrame:
+    """The two ends (canonical) and the qualifiers of each membership (no ``source``, ``target_kind`` yet)."""
+    ends = _wide(ends)
+    qualifiers = _wide(qualifiers)
+    if ends.empty:
+        return pd.DataFrame(columns=["membership", "organisation", "target", "role", "start", "end"])
+    ties = ends.rename(columns={"org:member": "organisation", "org:organization": "target"})
+    ties = ties.dropna(subset=["organisation", "target"]).rename_axis("membership").reset_index()
+    dates = qualifiers.reindex(columns=["org:role", "schema:startDate", "schema:endDate"])
+    ties = ties.join(dates, on="membership")
+    target_dates = dates.reindex(ties["target"])
+    ties["role"] = ties.pop("org:role").map(key, na_action="ignore")
+    ties["start"] = ties.pop("schema:startDate").fillna(pd.Series(target_dates["schema:startDate"].to_numpy(),
                                                                    index=ties.index))
-        ties["organisation"] = canon(ties["organisation"])
-        ties["target"] = canon(ties["target"])
-    else:
-        ties = pd.DataFrame(columns=["membership", "organisation", "target", "role", "start", "end"])
-    # The source graph of each membership, through its source document (a graph is derived from
-    # its documents: graph/curated from the curated pages, graph/<name> from source/<name>).
-    # Every entity's documents map to graphs; a membership's documents all lie in its own source's
-    # graph, so any one of them says which. (Mapping whole columns: an isin() of the links
-    # against the 145k H2020 memberships cost seconds.)
-    links = frames["links"]
-    derived = links.loc[links["p"] == _EXPAND["prov:wasDerivedFrom"]]
-    graph_of_doc = dict(zip(derived["o"].tolist(), derived["s"].map(key).tolist()))
-    sources = links.loc[links["p"] == _EXPAND["dcterms:source"]]
-    graph_of = dict(zip(sources["s"].tolist(), sources["o"].map(graph_of_doc).tolist()))
-    ties["source"] = ties["membership"].map(graph_of)
-    # Organisations that others are members of are networks.
-    target_kind = entities["kind"].reindex(ties["target"]).to_numpy()
-    ties["target_kind"] = pd.Series(target_kind, index=ties.index).replace({"organisation": "network"}).fillna("other")
-    networks = set(ties.loc[ties["target_kind"] == "network", "target"])
-    entities.loc[entities.index.isin(networks) & (entities["kind"] == "organisation"), "kind"] = "network"
+    ties["end"] = ties.pop("schema:endDate").fillna(pd.Series(target_dates["schema:endDate"].to_numpy(),
+                                                               index=ties.index))
+    ties["organisation"] = canon(ties["organisation"])
+    ties["target"] = canon(ties["target"])
+    return ties
 
-    # One row per canonical entity: its own values first, then the cluster's.
-    if not canonical.empty:
-        entities["_canonical"] = canon(pd.Series(entities.index, index=entities.index))
-        # A cluster is known by a PIC only when none of its members is named.
-        any_named = (~entities["pic_only"]).groupby(entities["_canonical"]).any()
-        entities["_own"] = entities.index == entities["_canonical"]
-        entities = (entities.sort_values(["_canonical", "_own"], ascending=[True, False], kind="stable")
-                    .groupby("_canonical", sort=True).first()
-                    .drop(columns="_own"))
-        entities.index.name = None
-        entities["pic_only"] = ~any_named.reindex(entities.index, fill_value=True)
-    entities["kind"] = entities["kind"].fillna("concept")
-    entities = entities.sort_index()
 
-    links = frames["links"].rename(columns={"s": "child", "p": "relation", "o": "parent"})
-    links["relation"] = links["relation"].map(_SHORT)
-    links["child"] = canon(links["child"])
-    columns = ["membership", "organisation", "target", "target_kind", "role", "start", "end", "source"]
-    ties = ties[columns].sort_values(columns, na_position="last", ignore_index=True)
-    ties.columns.name = None
-    return KnowledgeTables(ties=ties, entities=entities,
-                           links=links.sort_values(["child", "relation", "parent"], ignore_index=True))
+def _merge_clusters(entities: pd.DataFrame, canonical: pd.Series) -> pd.DataFrame:
+    """One row per canonical entity: its own values first, then the cluster's."""
+    entities = entities.assign(_canonical=canonical)
+    # A cluster is known by a PIC only when none of its members is named.
+    any_named = (~entities["pic_only"]).groupby(entities["_canonical"]).any()
+    entities["_own"] = entities.index == entities["_canonical"]
+    entities = (entities.sort_values(["_canonical", "_own"], ascending=[True, False], kind="stable")
+                .groupby("_canonical", sort=True).first()
+                .drop(columns="_own"))
+    entities.index.name = None
+    entities["pic_only"] = ~any_named.reindex(entities.index, fill_value=True)
+    return entities

@@ -66,6 +66,34 @@ def _scores(g: nx.Graph, by: str, seed: int) -> tuple[dict, str]:
     return table.column().to_dict(), f"betweenness {table.method}"
 
 
+def _initial_order(g: nx.Graph, k: int, by: str, seed: int, recalculate: bool) -> tuple[list, list[float], str]:
+    """The removal order fixed before the first removal, the nodes' scores and how they were ranked.
+
+    Empty when the order is recalculated after each removal (:func:`_next_target`).
+    """
+    if by == "random":
+        # The same draw as NetworkX's samplers (random.Random(seed).sample over the node list).
+        return random.Random(seed).sample(list(g), k), [np.nan] * k, f"random order, seed {seed}"
+    if recalculate:
+        return [], [], f"random order, seed {seed}"
+    ranking, method = _scores(g, by, seed)
+    order = _ranked(ranking, list(g))[:k]
+    return order, [float(ranking[v]) for v in order], method
+
+
+def _next_target(g: nx.Graph, h, remaining: list, index: dict, by: str,  # noqa: ANN001 - igraph.Graph
+                 seed: int) -> tuple[object, float, str]:
+    """The top node among ``remaining``, ranked on the remaining graph; its score and the ranking."""
+    # Degree on the remaining graph is a cheap igraph call; betweenness needs the subgraph.
+    if by == "degree":
+        sub = h.induced_subgraph([index[v] for v in remaining], implementation="create_from_scratch")
+        ranking, method = dict(zip(remaining, sub.degree())), "exact degree"
+    else:
+        ranking, method = _scores(g.subgraph(remaining), by, seed)
+    node = _ranked(ranking, remaining)[0]
+    return node, float(ranking[node]), method
+
+
 def resilience(g: nx.Graph, k: int = 10, by: str = "degree", seed: int = DEFAULT_SEED,
                recalculate: bool = False) -> MetricTable:
     """Remove the ``k`` top nodes one at a time and follow the largest connected component.
@@ -117,32 +145,14 @@ def resilience(g: nx.Graph, k: int = 10, by: str = "degree", seed: int = DEFAULT
         raise ValueError(f"k={k} outside 0..{n} (the number of nodes)")
     h, nodes = to_igraph(g)
     index = {node: i for i, node in enumerate(nodes)}
-    order: list = []
-    scores: list[float] = []
-    method = f"random order, seed {seed}"
-    if by == "random":
-        # The same draw as NetworkX's samplers (random.Random(seed).sample over the node list).
-        order = random.Random(seed).sample(list(g), k)
-        scores = [np.nan] * k
-    elif not recalculate:
-        ranking, method = _scores(g, by, seed)
-        order = _ranked(ranking, list(g))[:k]
-        scores = [float(ranking[v]) for v in order]
-
+    order, scores, method = _initial_order(g, k, by, seed, recalculate)
     alive = np.ones(n, dtype=bool)
     rows = [_state(h, alive, n, None, np.nan)]
     for step in range(k):
         if by != "random" and recalculate:
-            remaining = [v for v in nodes if alive[index[v]]]
-            # Degree on the remaining graph is a cheap igraph call; betweenness needs the subgraph.
-            if by == "degree":
-                sub = h.induced_subgraph([index[v] for v in remaining], implementation="create_from_scratch")
-                ranking, method = dict(zip(remaining, sub.degree())), "exact degree"
-            else:
-                ranking, method = _scores(g.subgraph(remaining), by, seed)
-            node = _ranked(ranking, remaining)[0]
+            node, score, method = _next_target(g, h, [v for v in nodes if alive[index[v]]], index, by, seed)
             order.append(node)
-            scores.append(float(ranking[node]))
+            scores.append(score)
         alive[index[order[step]]] = False
         rows.append(_state(h, alive, n, order[step], scores[step]))
     frame = pd.DataFrame(rows, index=pd.Index(range(k + 1), name="step"))
