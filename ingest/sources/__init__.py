@@ -36,7 +36,10 @@ from pathlib import Path
 from ontology.errors import DkgError
 from ontology.namespaces import KEY_PATTERN
 
-from ..records.load import Problem
+from .assemblies import assemblies_quads
+from .cordis import cordis_filter, cordis_quads
+from .participedia import participedia_quads
+from .result import SourceResult
 
 ADAPTERS = ("cordis", "participedia", "assemblies")
 DEFAULT_CONFIG = Path("data/sources.toml")
@@ -56,27 +59,6 @@ class SourceConfig:
     retrieved: str | None = None
     filters: dict = field(default_factory=dict, hash=False)
     bodies: bool = False
-
-
-@dataclass
-class SourceResult:
-    """What mapping one source produced (or why it was skipped): every adapter returns one."""
-
-    name: str
-    lines: list[str] = field(default_factory=list)
-    rejects: list[Problem] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
-    skipped: str = ""
-    #: Names the source wrote several ways that the adapter joined (``ingest.resolve.Match``,
-    #: rule ``spelling``); the build lists them in ``matches.csv`` with resolution's merges.
-    matches: list = field(default_factory=list)
-    #: One :class:`ingest.sources.checks.Ledger` per input file: every row kept, filtered (by
-    #: a named filter) or rejected. The build prints them and refuses a ledger that does not add up.
-    ledgers: list = field(default_factory=list)
-
-    def accounts_close(self) -> bool:
-        """``True`` when every input file's rows add up (read = kept + filtered + rejected)."""
-        return all(ledger.closes() for ledger in self.ledgers)
 
 
 def _is_date(value) -> bool:  # noqa: ANN001
@@ -197,8 +179,6 @@ def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN00
             return SourceResult(config.name, skipped=f"{config.path} not found (optional source)")
         raise ConfigError(f"source {config.name}: {config.path} not found")
     if config.adapter == "cordis":
-        from .cordis import cordis_filter, cordis_quads
-
         kwargs = {}
         if vocab is not None:
             kwargs = {"role_iri": lambda k: vocab.iri("role", k), "orgtype_iri": lambda k: vocab.iri("orgtype", k)}
@@ -206,16 +186,12 @@ def map_source(config: SourceConfig, vocab=None) -> SourceResult:  # noqa: ANN00
                             title=config.title or "CORDIS projects and participations",
                             retrieved=config.retrieved, **kwargs)
     if config.adapter == "participedia":
-        from .participedia import participedia_quads
-
         if config.filters:
             raise ConfigError(f"source {config.name}: the participedia adapter takes no filters")
         return participedia_quads(config.path, config.name, bodies=config.bodies,
                                   title=config.title or "Participedia exports", retrieved=config.retrieved,
                                   vocab=vocab)
     if config.adapter == "assemblies":
-        from .assemblies import assemblies_quads
-
         if config.filters:
             raise ConfigError(f"source {config.name}: the assemblies adapter takes no filters")
         return assemblies_quads(config.path, config.name, title=config.title or "Citizens' Assembly Register",

@@ -57,7 +57,7 @@ from ontology.nquads import RDF_TYPE, XSD_GYEAR, XSD_INTEGER, is_valid_iri, iri,
 
 from ..records.load import Problem
 from ..resolve import NAME_THRESHOLD, Match, normalise_org_name
-from . import SourceResult
+from .result import SourceResult
 from .checks import Ledger, read_rows
 from .common import describe_source
 

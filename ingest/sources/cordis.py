@@ -34,7 +34,7 @@ from ontology.namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_ir
 from ontology.nquads import RDF_TYPE, XSD_DATE, XSD_DECIMAL, is_valid_iri, iri, literal, quad
 
 from ..records.load import Problem
-from . import SourceResult
+from .result import SourceResult
 from .checks import FieldError, Ledger, amount, identifier, is_empty, pic, read_rows, start_and_end
 from .common import city, describe_source, progress, slug
 

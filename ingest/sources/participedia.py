@@ -48,7 +48,7 @@ from ontology.namespaces import DCTERMS, DKG, ORG, RDFS, SCHEMA, SKOS, entity_ir
 from ontology.nquads import RDF_TYPE, XSD_DECIMAL, XSD_INTEGER, iri, literal, quad
 
 from ..records.load import Problem
-from . import SourceResult
+from .result import SourceResult
 from .checks import FieldError, Ledger, coordinate, identifier, is_empty, read_rows, start_and_end
 from .checks import count as count_of
 from .common import city, describe_source, progress, slug
