@@ -47,15 +47,15 @@ from ingest.sources import ConfigError, load_config, sources_text_with
 
 from .build import BuildResult, lines_from_records, map_sources
 from .build import build as _build
-from .library import load_library
+from .library import load_library  # noqa: F401 - offered to the CLI
 from .query import as_query, format_result
-from .release import QuerySyntaxError, Release, Stats, open_release
+from .release import QuerySyntaxError, Release, Stats, open_or_build, open_release, questions
 from .results import MapResult, PushResult, SiteResult, Validation
 from .remote import DEFAULT_PASSWORD_ENV, make_auth
 from .remote import push as _push
 from .sparql import ParameterError, run_query, standalone
 from .store import DEFAULT_BUILD_DIR
-from .notebook import cache_dir, open_graph
+from .notebook import cache_dir
 from .validate import validate_lines
 
 #: What the front door offers from the analysis, map and site layers, imported when first used:
@@ -383,39 +383,6 @@ def push(release: Where, endpoint: str, *, graphs: Iterable[str] = (), user: str
             if there != n:
                 result.differ.append(f"  {iri}: sent {n}, the server has {there}")
     return result
-
-
-def open_or_build(sources: Path | str | None = None, build_dir: Path | str | None = None) -> Release:
-    """The release a notebook works on: the build ``make run`` made, else a reused cache build.
-
-    See :func:`graph.notebook.open_graph`: given a ``sources.toml``, or with no project build, it
-    builds the shipped records (plus those sources) into one cache directory and analyses them.
-
-    Parameters
-    ----------
-    sources : path, optional
-        A sources file naming real exports to build with.
-    build_dir : path, optional
-        Build there instead of the cache directory.
-
-    Returns
-    -------
-    Release
-    """
-    return open_release(open_graph(sources, build_dir))
-
-
-def questions() -> pd.DataFrame:
-    """The named questions of the library: name and what each asks.
-
-    Examples
-    --------
-    >>> "members-of-network" in set(questions()["question"])
-    True
-    """
-    import pandas as pd
-
-    return pd.DataFrame([(q.name, q.question) for q in load_library().values()], columns=["question", "asks"])
 
 
 def _source(release: Where) -> object:

@@ -27,7 +27,8 @@ import pyoxigraph as ox
 
 from ontology.errors import DkgError
 
-from .library import NamedQuery
+from .library import NamedQuery, load_library
+from .notebook import open_graph
 from .query import execute
 from .query import construct as _construct
 from .query import select as _select
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import rdflib
 
-__all__ = ["Release", "open_release", "Stats", "QuerySyntaxError"]
+__all__ = ["Release", "open_release", "open_or_build", "questions", "Stats", "QuerySyntaxError"]
 
 
 class QuerySyntaxError(DkgError, SyntaxError):
@@ -212,3 +213,36 @@ class Stats:
         lines = ["entities per class", *(f"  {name:<{width}} {n:>9}" for name, n in self.classes.items()),
                  "triples per named graph", *(f"  {name:<{width}} {n:>9}" for name, n in self.graphs.items())]
         return "\n".join(lines)
+
+
+def open_or_build(sources: Path | str | None = None, build_dir: Path | str | None = None) -> Release:
+    """The release a notebook works on: the build ``make run`` made, else a reused cache build.
+
+    See :func:`graph.notebook.open_graph`: given a ``sources.toml``, or with no project build, it
+    builds the shipped records (plus those sources) into one cache directory and analyses them.
+
+    Parameters
+    ----------
+    sources : path, optional
+        A sources file naming real exports to build with.
+    build_dir : path, optional
+        Build there instead of the cache directory.
+
+    Returns
+    -------
+    Release
+    """
+    return open_release(open_graph(sources, build_dir))
+
+
+def questions() -> pd.DataFrame:
+    """The named questions of the library: name and what each asks.
+
+    Examples
+    --------
+    >>> "members-of-network" in set(questions()["question"])
+    True
+    """
+    import pandas as pd
+
+    return pd.DataFrame([(q.name, q.question) for q in load_library().values()], columns=["question", "asks"])
