@@ -96,6 +96,7 @@ MAPS = (
 #: A map needs at least this many nodes to say anything; smaller ones are listed, not published.
 MIN_MAP_NODES = 2
 
+
 def page(title: str, body: str) -> str:
     """A complete page of the site around ``body``, which is HTML already escaped.
 
