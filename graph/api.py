@@ -248,8 +248,10 @@ def validate(records: Path | str = "data/records", sources: Path | str | None = 
     return Validation(len(loaded), [], mapped, report)
 
 
-def select(question: str | Path, release: Where = DEFAULT_BUILD_DIR, **params: object) -> pd.DataFrame:
-    """A SELECT's answer as a typed DataFrame: :meth:`Release.select` on ``open_release(release)``.
+def select(question: str | Path, store: Where = DEFAULT_BUILD_DIR, **params: object) -> pd.DataFrame:
+    """A SELECT's answer as a typed DataFrame: :meth:`Release.select` on ``open_release(store)``.
+
+    ``store`` is anything :func:`open_release` opens: a build directory, a store, an endpoint URL.
 
     Examples
     --------
@@ -257,10 +259,10 @@ def select(question: str | Path, release: Where = DEFAULT_BUILD_DIR, **params: o
     >>> select("SELECT ?x WHERE { BIND (true AS ?x) }", ox.Store())["x"].tolist()
     [True]
     """
-    return open_release(release).select(question, **params)
+    return open_release(store).select(question, **params)
 
 
-def construct(question: str | Path, release: Where = DEFAULT_BUILD_DIR, **params: object) -> rdflib.Graph:
+def construct(question: str | Path, store: Where = DEFAULT_BUILD_DIR, **params: object) -> rdflib.Graph:
     """A CONSTRUCT's or DESCRIBE's answer as an rdflib Graph: :meth:`Release.construct`.
 
     Examples
@@ -269,7 +271,7 @@ def construct(question: str | Path, release: Where = DEFAULT_BUILD_DIR, **params
     >>> len(construct("CONSTRUCT { <http://ex/a> <http://ex/p> 1 } WHERE {}", ox.Store()))
     1
     """
-    return open_release(release).construct(question, **params)
+    return open_release(store).construct(question, **params)
 
 
 def analyse(release: Where = DEFAULT_BUILD_DIR, projection: str = "collaboration", **options: object) -> Analysis:

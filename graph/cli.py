@@ -250,7 +250,7 @@ def _map(args: argparse.Namespace) -> object:
     return api.draw(args.store, args.out, projection=args.projection, tie_filter=tie_filter(args), ego=args.ego,
                     radius=args.radius, color_by=args.color_by, size_by=args.size_by, top_labels=args.labels,
                     seed=args.seed, title=args.title, figures=tuple(args.figure), max_nodes=args.max_nodes or None,
-                    backbone=args.backbone)
+                    backbone=args.backbone, recompute=args.recompute)
 
 
 def _publish(args: argparse.Namespace) -> object:

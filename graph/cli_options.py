@@ -211,3 +211,6 @@ def map_arguments(p: argparse.ArgumentParser) -> None:
                    help="draw a larger network as its backbone: the densest k-core with at most N nodes")
     p.add_argument("--figure", action="append", default=[], choices=("png", "svg"),
                    help="also write the map as a figure for papers, same layout and colours (repeatable)")
+    p.add_argument("--recompute", action="store_true",
+                   help="measure the network even when 'dkg analyse --write-back' already did (with the same "
+                        "projection, filter and seed; its values are read by default)")

@@ -204,3 +204,20 @@ def test_write_back_publishes_a_new_release_and_never_writes_the_published_one(l
     graph = ox.NamedNode(f"https://w3id.org/democracy-kg/graph/analysis/{result.run}")
     assert ox.Store.read_only(str(after / "store")).contains_named_graph(graph)
     assert "new release" in result.summary()
+
+
+def test_a_map_reads_the_metrics_dkg_analyse_wrote_and_draws_what_measuring_draws(library_build, tmp_path,
+                                                                                  monkeypatch):
+    import graph.maps.make as make
+
+    root = library_build.layout.root  # analysed with --write-back (collaboration, no filter, seed 42)
+    measured = make.make_map(root, tmp_path / "measured.html", recompute=True)[0].read_bytes()
+
+    def no_measuring(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("the map measured the network instead of reading the written analysis")
+
+    monkeypatch.setattr(make, "analyse", no_measuring)
+    read = make.make_map(root, tmp_path / "read.html")[0].read_bytes()
+    assert read == measured
+    with pytest.raises(AssertionError, match="measured the network"):
+        make.make_map(root, tmp_path / "other-seed.html", seed=7)  # no analysis with that seed: measures

@@ -22,14 +22,16 @@ import networkx as nx
 
 from ingest.files import replacing
 
-from ..network.analyse import Analysis, analyse
+from ..network.analyse import Analysis, analyse, project
 from ..network.export import graph_with_metrics
 from ..network.extract import KnowledgeTables, extract, key
+from ..network.readback import read_metrics
 from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
+from ..store import StoreNotFound, open_store
 from .draw import network_map, render_html
 
-__all__ = ["make_map", "ego_network", "find_node", "largest_nodes", "MAX_NODES"]
+__all__ = ["make_map", "map_analysis", "ego_network", "find_node", "largest_nodes", "MAX_NODES"]
 
 #: Largest map drawn whole: vis-network stays responsive to about this size.
 MAX_NODES = 2000
@@ -149,6 +151,51 @@ def core_backbone(g: nx.Graph, target: int) -> tuple[nx.Graph, int]:
     return g, 0
 
 
+def map_analysis(store: object, tables: KnowledgeTables, projection: str, tie_filter: TieFilter | None,
+                 seed: int = DEFAULT_SEED, *, recompute: bool = False) -> Analysis:
+    """The measured projection a map draws: read back, or measured now.
+
+    When ``dkg analyse --write-back`` measured this projection with this filter and seed, its
+    degree, betweenness and communities are in the release's analysis graph and are read from
+    there (:func:`graph.network.readback.read_metrics`); only the projection itself, cheap, is
+    rebuilt from ``tables``. Otherwise, or with ``recompute``, they are measured now.
+
+    Parameters
+    ----------
+    store : path, pyoxigraph.Store or endpoint
+        The release the tables came from.
+    tables : KnowledgeTables
+        Its extracted tables.
+    projection : str
+        The projection to draw.
+    tie_filter : TieFilter, optional
+        The map's filter.
+    seed : int
+        The community seed.
+    recompute : bool, default False
+        Measure even when a written analysis matches.
+
+    Returns
+    -------
+    graph.network.analyse.Analysis
+        With at least :data:`MAP_METRICS`; each table's ``method`` says whether it was read.
+    """
+    flt = tie_filter or TieFilter()
+    opened = None
+    if not recompute and store is not None:
+        try:
+            opened = open_store(store) if isinstance(store, (str, Path)) else store
+        except StoreNotFound:  # tables given without their store (the site's maps): nothing to read
+            opened = None
+    if opened is not None:
+        found = read_metrics(opened, projection, flt.describe(), seed)
+        if found is not None:
+            g, selection = project(tables, projection, flt)
+            run, metric_tables = found
+            return Analysis(projection, g, metric_tables, flt, selection, run=run)
+    return analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
+
+
 def make_map(store: object = "build", out: Path | str = "maps/collaboration.html", *,
              projection: str = "collaboration", tie_filter: TieFilter | None = None,
              tables: KnowledgeTables | None = None, ego: str | None = None, radius: int = 1,
@@ -156,12 +203,14 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
              seed: int = DEFAULT_SEED, title: str | None = None,
              figures: tuple[str, ...] = (), max_nodes: int | None = MAX_NODES,
              analysis: Analysis | None = None, backbone: int | None = None,
-             links: tuple[tuple[str, str], ...] = ()) -> tuple[Path, nx.Graph]:
+             links: tuple[tuple[str, str], ...] = (), recompute: bool = False) -> tuple[Path, nx.Graph]:
     """Write the map of one projection (or one ego network in it) to ``out``; return it and the graph drawn.
 
     ``analysis``: the projection already analysed (with at least :data:`MAP_METRICS`), for callers
     that draw several maps of one analysis; it must have been made from ``tables`` with the same
-    projection and filter.
+    projection and filter. Without it the map reads what ``dkg analyse --write-back`` wrote for
+    this projection, filter and seed, and measures only when nothing matches or ``recompute``
+    (:func:`map_analysis`).
 
     ``figures`` (``"png"``, ``"svg"``) also writes the same map as figures beside the page.
     ``max_nodes`` keeps the map readable: a larger network is drawn as its ``max_nodes`` largest
@@ -172,7 +221,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     """
     tables = tables if tables is not None else extract(store)
     if analysis is None:
-        analysis = analyse(store, projection, tie_filter, list(MAP_METRICS), tables=tables, seed=seed)
+        analysis = map_analysis(store, tables, projection, tie_filter, seed, recompute=recompute)
     elif analysis.projection != projection:
         raise ValueError(f"the analysis given is of the {analysis.projection} projection, not {projection}")
     g = graph_with_metrics(analysis.graph, analysis.tables)

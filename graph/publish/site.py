@@ -228,7 +228,7 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
                                              "brokerage"],
                                     graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
                 for projection in ("actors", "collaboration")}
-    pages, map_rows, skipped = _write_maps(tables, analyses, staging / "maps", seed)
+    pages, map_rows, skipped = _write_maps(store_dir, tables, analyses, staging / "maps", seed)
     store = open_store(store_dir)
     downloads = _downloads(store, layout.dumps, staging) + _analysis_downloads(analyses, staging)
     licences = _licences(store)
@@ -245,7 +245,8 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
     return [out / p.relative_to(staging) for p in pages]
 
 
-def _write_maps(tables: object, analyses: dict, target: Path, seed: int) -> tuple[list[Path], list[dict], list]:
+def _write_maps(store_dir: Path | str, tables: object, analyses: dict, target: Path,
+                seed: int) -> tuple[list[Path], list[dict], list]:
     """Write the maps of :data:`MAPS` and the ego map into ``target``; return the pages, their
     index rows and the ``(title, nodes)`` of the maps too small to publish."""
     target.mkdir()
@@ -258,7 +259,9 @@ def _write_maps(tables: object, analyses: dict, target: Path, seed: int) -> tupl
                 "ties": g.number_of_edges()}
 
     for entry in MAPS:
-        common = dict(tables=tables, projection=entry.projection, tie_filter=entry.tie_filter,
+        # The store the tables came from, where a map filtered otherwise than the downloads looks for
+        # what `dkg analyse --write-back` measured.
+        common = dict(store=store_dir, tables=tables, projection=entry.projection, tie_filter=entry.tie_filter,
                       color_by=entry.color_by, seed=seed,
                       analysis=analyses.get(entry.projection) if entry.tie_filter is None else None)
         full = analyses.get(entry.projection)
