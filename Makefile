@@ -9,7 +9,7 @@ OUT ?= build
 
 .DEFAULT_GOAL := help
 PORT ?= 7878
-.PHONY: help run test bench build serve clean system-deps analyse map site notebooks
+.PHONY: help run test check bench build serve clean system-deps analyse map site notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/$$(PORT)/$(PORT)/g' | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,8 +56,12 @@ run: $(STAMP) ## install, build the graph (curated field + the exports present),
 
 build: run ## same as run
 
-test: $(STAMP) system-deps $(JS_STAMP) ## install what the tests need and run them (unit, doctests, build, CLI)
+test: $(STAMP) system-deps $(JS_STAMP) ## install what the tests need and run them all, both tiers (what CI runs)
 	$(BIN)/python -m pytest
+
+# The tiers are pytest markers (pyproject.toml; tests/conftest.py marks by the fixtures a test uses).
+check: $(STAMP) ## the fast tier, under a minute: unit tests and doctests; no browser, server, kernel or Debian tool
+	$(BIN)/python -m pytest -m "not slow and not system"
 
 bench: $(STAMP) system-deps ## run the build, source-ingest, query, network, map, endpoint and remote-store benchmarks; results go to benchmarks/results/
 	$(BIN)/python benchmarks/bench_build.py

@@ -1,8 +1,18 @@
-"""Shared fixtures: the seed records, a built seed graph, and editable copies of the records."""
+"""Shared fixtures: the seed records, a built seed graph, editable copies of the records, the
+tools outside Python some tests drive (chromium, rapper, node), and the two tiers of tests.
+
+``make test`` runs every test. ``make check`` runs the fast tier, ``-m "not slow and not system"``:
+a test is ``slow`` when it runs something else for long (a browser, a server or a build in another
+process, a Jupyter kernel, pySHACL as the reference engine) and ``system`` when it needs a tool that
+``make system-deps`` installs. Tests are marked by hand (``pytestmark``, ``@pytest.mark.slow``) or,
+below, by the fixtures they use (:data:`TIER_MARKS`).
+"""
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +22,26 @@ SEED_RECORDS = ROOT / "data" / "records"
 LIBRARY_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "library"
 #: Frozen records (the curated set before issue 15) that the network and map tests count on.
 NETWORK_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "network"
+JS = Path(__file__).resolve().parent / "js"
+
+#: The markers a test gets from using a fixture: what keeps it out of ``make check``.
+TIER_MARKS = {
+    "browser": ("slow", "system"),  # Debian's chromium under Playwright
+    "rapper": ("system",),  # raptor2-utils
+    "read_gexf": ("system",),  # node and graphology-gexf (npm)
+    "virtuoso": ("slow", "system"),  # virtuoso-opensource in a subprocess
+    "oxigraph_server": ("slow",),  # ``oxigraph serve`` in a subprocess (tests/test_remote_stores.py)
+    "remote": ("slow",),  # the same, tests/test_serve.py
+    "served": ("slow",),  # ``dkg serve`` in a subprocess (tests/test_serve.py)
+    "guarded": ("slow",),  # the same, tests/test_hostile.py
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):  # every fixture it uses, directly or not
+            for mark in TIER_MARKS.get(fixture, ()):
+                item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")
@@ -107,3 +137,27 @@ def browser(tmp_path_factory):
                   "--disable-component-update", "--no-sandbox"])
         yield context
         context.close()
+
+
+@pytest.fixture(scope="session")
+def rapper() -> str:
+    """raptor's rapper, the independent parser; missing, the tests that use it fail (they do not skip)."""
+    found = shutil.which("rapper")
+    assert found, "raptor2-utils is missing: `make test` installs it (apt-get install raptor2-utils)"
+    return found
+
+
+@pytest.fixture(scope="session")
+def read_gexf():
+    """Gephi Lite's GEXF reader (graphology-gexf under node): ``read_gexf(path, node)`` is what it
+    parsed of the file, with that node's attributes (tests/js/read-gexf.mjs)."""
+    node = shutil.which("node")
+    assert node and (JS / "node_modules" / "graphology-gexf").is_dir(), \
+        "node and graphology-gexf are needed: run 'make test' (it installs them)"
+
+    def read(path: Path, node_id: str) -> dict:
+        answer = subprocess.run([node, str(JS / "read-gexf.mjs"), str(path), node_id],
+                                capture_output=True, text=True, check=True, timeout=60)
+        return json.loads(answer.stdout)
+
+    return read

@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 SCRIPTS = sorted(p.name for p in BENCHMARKS.glob("bench_*.py"))
 
 
+@pytest.mark.slow  # each script in a process of its own
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_benchmark_script_starts(script):
     # A script whose main() went missing in an edit only failed after its data sets were built.
@@ -78,6 +79,7 @@ def test_rdflib_runs_report_median_stop_and_error(bench_queries):
     assert failed["rdflib"].startswith("error ValueError")
 
 
+@pytest.mark.slow  # the reference workload, in a process of its own
 def test_machine_reference_runs_and_its_examples_hold():
     # Every benchmark report carries the machine's speed at the start and end of its run
     # (benchmarks/machine.py): runs hours apart differed by 1.8x for the same question.

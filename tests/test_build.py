@@ -156,6 +156,7 @@ def test_no_blank_nodes(seed_store):
 
 # --- SHACL ------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # pySHACL, the reference engine: most of a minute
 def test_seed_graph_conforms():
     lines, _ = generate_lines(SEED_RECORDS)
     report = validate_graph(union_graph(lines))
@@ -171,6 +172,7 @@ BROKEN = {
 }
 
 
+@pytest.mark.slow  # pySHACL: seconds a case
 @pytest.mark.parametrize("case", sorted(BROKEN))
 def test_broken_graphs_fail_shacl(case):
     # On the small frozen records (pySHACL takes seconds a case); the seed graph is checked whole above.
@@ -225,6 +227,7 @@ def test_dumps_are_byte_identical_across_builds(tmp_path):
     assert not any("/graph/build>" in line for line in lines)
 
 
+@pytest.mark.slow  # a dkg build in a subprocess, killed
 def test_killed_build_leaves_previous_store_queryable(tmp_path):
     first = build(SEED_RECORDS, tmp_path)
     before = _digests(first.layout.dumps)

@@ -603,6 +603,7 @@ def test_rejects_csv_cells_are_text_to_a_spreadsheet(tmp_path):
     assert row["value"] == '\'=HYPERLINK("http://x")'
 
 
+@pytest.mark.slow  # three Python processes
 def test_the_ego_map_is_the_same_whatever_the_hash_seed(tmp_path):
     import os
     import subprocess

@@ -3,7 +3,6 @@ every dkg term is labelled, defined and aligned, and every term the data uses is
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -24,14 +23,6 @@ EXTRA_TERMS = {
     "http://www.w3.org/2003/01/geo/wgs84_pos#long",
 }
 CLOSED = [ORG, SKOS, DCTERMS, PROV, SDO, TIME, DCAT, FOAF, RDF, RDFS, OWL, VOID]
-
-
-@pytest.fixture(scope="session")
-def rapper() -> str:
-    """raptor's rapper, the independent parser; missing, the tests that use it fail (they do not skip)."""
-    found = shutil.which("rapper")
-    assert found, "raptor2-utils is missing: `make test` installs it (apt-get install raptor2-utils)"
-    return found
 
 
 @pytest.mark.parametrize("path", TTL_FILES, ids=lambda p: p.name)

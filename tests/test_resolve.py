@@ -6,6 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
+import pytest
 
 from graph.build import build
 from graph.store import open_store
@@ -175,6 +176,7 @@ def test_resolution_in_the_build_joins_three_sources(tmp_path):
     assert result.resolution["clusters"] >= 1
 
 
+@pytest.mark.slow  # 40,000 organisations: a workload at scale
 def test_blocking_finds_the_one_match_among_many():
     """40,000 organisations in two sources and one country: blocking keeps the comparisons to
     pairs of the same block and of different sources, and the one true pair is found."""

@@ -70,6 +70,7 @@ def small_lines():
     return generate_lines(NETWORK_FIXTURE / "records")[0]
 
 
+@pytest.mark.slow  # pySHACL: seconds a case
 @pytest.mark.parametrize("form", ["per-node lookups", "set-at-a-time"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_engines_agree_on_broken_graphs(small_lines, case, form, monkeypatch):
@@ -86,10 +87,11 @@ def test_engines_agree_on_broken_graphs(small_lines, case, form, monkeypatch):
     assert _found(reports["oxigraph"]) == _found(reports["pyshacl"])
 
 
-def test_engines_agree_on_the_seed_graph(seed_lines):
-    for engine in ENGINES:
-        report = validate_lines(seed_lines, engine)
-        assert report.conforms, f"{engine}: {report}"
+@pytest.mark.parametrize("engine", [pytest.param(engine, marks=[pytest.mark.slow] if engine == "pyshacl" else [])
+                                    for engine in ENGINES])  # pySHACL: most of a minute on the seed graph
+def test_engines_agree_on_the_seed_graph(seed_lines, engine):
+    report = validate_lines(seed_lines, engine)
+    assert report.conforms, f"{engine}: {report}"
 
 
 def test_messages_come_from_the_shapes(small_lines):
