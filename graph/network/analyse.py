@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -39,8 +39,8 @@ import networkx as nx
 from ingest.files import replacing
 
 from ..store import derive_release
-
-from . import aggregate, bipartite, cases, centrality, cohesion, collaboration, community, membership
+from . import aggregate, bipartite, cases, centrality, collaboration, membership
+from ._metrics import run_metrics
 from .extract import KnowledgeTables, extract
 from .names import METRICS, PROJECTIONS
 from .result import DEFAULT_SEED, MetricTable
@@ -232,98 +232,6 @@ def _default_kinds(flt: TieFilter, kinds: tuple[str, ...]) -> TieFilter:
     return replace(flt, kinds=kinds) if flt.kinds == TieFilter().kinds else flt
 
 
-def _weight(g: nx.Graph) -> str | None:
-    """The edge weight the projection carries, if any (every edge of a projection has the same keys)."""
-    first = next(iter(g.edges(data=True)), None)
-    return next((name for name in ("shared", "members", "participations") if first and name in first[2]), None)
-
-
-def _brokerage_tables(undirected: nx.Graph, projection: str) -> list[MetricTable]:
-    """Brokerage roles by the projection's main grouping, then by organisation type.
-
-    By the main grouping (country, for organisation networks; else the node kind) the table keeps
-    the plain column names that the analysis graph stores; by organisation type it goes to the
-    tables only, its metric and columns suffixed ``_orgtype``.
-    """
-    from .brokerage import brokerage
-
-    main = "country" if projection in ("collaboration", "actors", "participation", "membership") else "kind"
-    out = []
-    for i, attribute in enumerate((main, "orgtype")):
-        if not any(attribute in d for _, d in undirected.nodes(data=True)) or (i and attribute == main):
-            continue
-        table = brokerage(undirected, attribute=attribute)
-        if out:
-            table.metric = f"brokerage_{attribute}"
-            table.frame = table.frame.add_suffix(f"_{attribute}")
-        out.append(table)
-    return out
-
-
-def _steps(g: nx.Graph, tables: KnowledgeTables, selection: Selection | None, flt: TieFilter, seed: int, k: int,
-           exact_limit: int, community_method: str, projection: str) -> dict[str, Callable[[], list[MetricTable]]]:
-    # A real undirected copy: a view of a directed graph would show both directions' weights of a
-    # mutual tie, and the metrics read one weight per tie (the membership graph is small).
-    undirected = nx.Graph(g) if g.is_directed() else g
-    weight = _weight(g)
-
-    def dynamics(name: str) -> list[MetricTable]:
-        # Not for actors: the dynamics re-select ties from the filter, which alone cannot leave out
-        # the research projects that projection drops.
-        if selection is None or projection not in ("collaboration", "participation"):
-            return []
-        if name == "temporal":
-            from .temporal import snapshots
-
-            return [snapshots(tables, flt)]
-        from .diffusion import method_diffusion
-
-        return [method_diffusion(tables, flt)]
-
-    def constraint() -> list[MetricTable]:
-        from .structural_holes import constraint as burt
-
-        return [burt(undirected, weight=weight)]
-
-    def effective_size() -> list[MetricTable]:
-        from .structural_holes import effective_size as esize
-
-        return [esize(undirected)]
-
-    def assortativity() -> list[MetricTable]:
-        from .assortativity import assortativity as assort
-
-        return [assort(undirected)]
-
-    def resilience() -> list[MetricTable]:
-        from .resilience import resilience as resist
-
-        return [resist(undirected, k=min(10, undirected.number_of_nodes()), seed=seed)]
-
-    return {
-        "summary": lambda: [cohesion.summary(undirected)],
-        "degree": lambda: [centrality.degree(undirected, weight=weight)],
-        "betweenness": lambda: [centrality.betweenness(undirected, k=k, seed=seed, exact_limit=exact_limit)],
-        "eigenvector": lambda: [centrality.eigenvector(undirected, weight=weight)],
-        "closeness": lambda: [centrality.closeness(undirected, k=k, seed=seed, exact_limit=exact_limit)],
-        "clustering": lambda: [cohesion.clustering(undirected)],
-        "core": lambda: [cohesion.core_number(undirected)],
-        "components": lambda: [cohesion.components(undirected)],
-        "communities": lambda: [community.communities(undirected, method=community_method, weight=weight,
-                                                      seed=seed)],
-        "constraint": constraint,
-        "effective-size": effective_size,
-        "brokerage": lambda: _brokerage_tables(undirected, projection),
-        "bridges": lambda: [cohesion.bridges(undirected)],
-        "articulation": lambda: [cohesion.articulation_points(undirected)],
-        "assortativity": assortativity,
-        "resilience": resilience,
-        "temporal": lambda: dynamics("temporal"),
-        "diffusion": lambda: dynamics("diffusion"),
-        "reach": lambda: [membership.indirect_reach(g)] if g.is_directed() else [],
-    }
-
-
 def analyse(store: object = "build", projection: str = "collaboration", tie_filter: TieFilter | None = None,
             metrics: Iterable[str] | None = None, out: Path | str | None = None, *,
             tables: KnowledgeTables | None = None, write_back: bool = False, seed: int = DEFAULT_SEED,
@@ -379,8 +287,6 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     >>> result.table("betweenness").column().to_dict(), result.graph.number_of_edges()
     ({'a': 0.0, 'b': 1.0, 'c': 0.0}, 2)
     """
-    from tqdm import tqdm
-
     timings: dict[str, float] = {}
     flt = tie_filter or TieFilter()
     started = time.perf_counter()
@@ -390,16 +296,10 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     started = time.perf_counter()
     g, selection = project(tables, projection, flt)
     timings["project"] = time.perf_counter() - started
-    chosen = list(DEFAULT_METRICS if metrics is None else metrics)
-    unknown = [m for m in chosen if m not in METRICS]
-    if unknown:
-        raise ValueError(f"unknown metric(s) {', '.join(unknown)}: {', '.join(METRICS)}")
-    steps = _steps(g, tables, selection, flt, seed, k, exact_limit, community_method, projection)
-    results: list[MetricTable] = []
-    for name in tqdm(chosen, desc=f"{projection} metrics", unit="metric", disable=not progress, leave=False):
-        started = time.perf_counter()
-        results.extend(steps[name]())
-        timings[name] = time.perf_counter() - started
+    results, seconds = run_metrics(g, tables, selection, flt, DEFAULT_METRICS if metrics is None else metrics,
+                                   projection, seed=seed, k=k, exact_limit=exact_limit,
+                                   community_method=community_method, progress=progress)
+    timings.update(seconds)
     analysis = Analysis(projection, g, results, flt, selection, timings)
     if out is not None:
         started = time.perf_counter()

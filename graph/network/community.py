@@ -100,15 +100,21 @@ def communities(g: nx.Graph, method: str = "auto", weight: str | None = "shared"
     nodes = list(g)
     frame = pd.DataFrame({"community": [number[n] for n in nodes], "community_size": [size[n] for n in nodes]},
                          index=pd.Index(nodes, name="node"), dtype="int64")
-    if not g.number_of_edges():
-        modularity = 0.0
-    elif backend == "networkx":
-        modularity = nx.community.modularity(g, groups, weight=weight, resolution=resolution)
-    else:  # the same definition, in C (NetworkX's takes seconds on the H2020 graph)
-        h, order = to_igraph(g, weight)
-        modularity = h.modularity([number[n] for n in order], weights="weight" if weight else None,
-                                  resolution=resolution)
     parameters = {"method": chosen, "weight": weight, "resolution": resolution, "seed": seed,
                   "iterations": iterations if chosen == "leiden" and backend != "networkx" else None,
-                  "modularity": float(modularity), "communities": len(groups)}
+                  "modularity": _modularity(g, groups, number, weight, resolution, backend),
+                  "communities": len(groups)}
     return MetricTable("community", frame, label, parameters)
+
+
+def _modularity(g: nx.Graph, groups: list[set], number: dict, weight: str | None, resolution: float,
+                backend: str) -> float:
+    """The partition's modularity (``number``: node -> community), 0 on a graph without ties."""
+    if not g.number_of_edges():
+        return 0.0
+    if backend == "networkx":
+        return float(nx.community.modularity(g, groups, weight=weight, resolution=resolution))
+    # The same definition, in C (NetworkX's takes seconds on the H2020 graph).
+    h, order = to_igraph(g, weight)
+    return float(h.modularity([number[n] for n in order], weights="weight" if weight else None,
+                              resolution=resolution))

@@ -158,6 +158,20 @@ def method_diffusion(tables: KnowledgeTables, tie_filter: TieFilter | None = Non
             _COLUMNS, [object, object, np.int64, bool, np.int64, "Int64"])})
         return MetricTable("method_diffusion", frame, how, parameters, level="node")
 
+    frame = adoptions.join(_exposures(adoptions, ties), on=["organisation", "method"])
+    frame["exposing_partners"] = frame["exposing_partners"].fillna(0).astype(np.int64)
+    frame["exposed"] = frame["exposing_partners"] > 0
+    frame["adoption_year"] = frame["adoption_year"].astype(np.int64)
+    frame["first_exposure_year"] = frame["first_exposure_year"].astype("Int64")
+    frame["organisation"] = frame["organisation"].astype(object)
+    frame["method"] = frame["method"].astype(object)
+    frame = frame[_COLUMNS].sort_values(["method", "adoption_year", "organisation"], ignore_index=True)
+    return MetricTable("method_diffusion", frame, how, parameters, level="node")
+
+
+def _exposures(adoptions: pd.DataFrame, ties: pd.DataFrame) -> pd.DataFrame:
+    """``exposing_partners`` and ``first_exposure_year`` of the exposed adoptions, indexed by
+    ``organisation`` and ``method`` (the module docstring defines them)."""
     # Candidate exposures: another adopter of the same method who adopted earlier.
     earlier = adoptions.merge(adoptions, on="method", suffixes=("", "_partner"))
     earlier = earlier.loc[earlier["adoption_year_partner"] < earlier["adoption_year"]]
@@ -167,18 +181,8 @@ def method_diffusion(tables: KnowledgeTables, tie_filter: TieFilter | None = Non
     exposures = earlier.merge(partnered, on=["organisation", "organisation_partner"])
     exposures = exposures.loc[exposures["since"] < exposures["adoption_year"]]
     exposures = exposures.assign(exposed_from=np.maximum(exposures["since"], exposures["adoption_year_partner"]))
-    per = exposures.groupby(["organisation", "method"]).agg(exposing_partners=("organisation_partner", "size"),
-                                                           first_exposure_year=("exposed_from", "min"))
-
-    frame = adoptions.join(per, on=["organisation", "method"])
-    frame["exposing_partners"] = frame["exposing_partners"].fillna(0).astype(np.int64)
-    frame["exposed"] = frame["exposing_partners"] > 0
-    frame["adoption_year"] = frame["adoption_year"].astype(np.int64)
-    frame["first_exposure_year"] = frame["first_exposure_year"].astype("Int64")
-    frame["organisation"] = frame["organisation"].astype(object)
-    frame["method"] = frame["method"].astype(object)
-    frame = frame[_COLUMNS].sort_values(["method", "adoption_year", "organisation"], ignore_index=True)
-    return MetricTable("method_diffusion", frame, how, parameters, level="node")
+    return exposures.groupby(["organisation", "method"]).agg(exposing_partners=("organisation_partner", "size"),
+                                                             first_exposure_year=("exposed_from", "min"))
 
 
 def _partnership_years(ties: pd.DataFrame) -> pd.DataFrame:

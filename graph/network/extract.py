@@ -89,20 +89,72 @@ _SHORT = {v: k for k, v in _EXPAND.items()}
 
 
 def key(iri: str) -> str:
-    """The last path segment of an IRI: the key of a concept, country or entity."""
+    """The last path segment of an IRI: the key of a concept, country or entity.
+
+    Parameters
+    ----------
+    iri : str
+
+    Returns
+    -------
+    str
+        What follows the last ``/`` (a trailing one ignored) or ``#``.
+
+    Examples
+    --------
+    >>> key("https://w3id.org/democracy-kg/id/organisation/pic-999999999/")
+    'pic-999999999'
+    >>> key("http://www.w3.org/ns/org#Organization")
+    'Organization'
+    """
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 @dataclass(frozen=True)
 class KnowledgeTables:
-    """The tables the projections are built from (see the module docstring)."""
+    """The tables the projections are built from (see the module docstring).
+
+    Attributes
+    ----------
+    ties : pandas.DataFrame
+        One row per participation or membership.
+    entities : pandas.DataFrame
+        One row per entity, indexed by IRI.
+    links : pandas.DataFrame
+        ``child``, ``relation``, ``parent``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> entities = pd.DataFrame({"label": ["EUROCITIES"], "kind": ["network"]}, index=["https://example.org/id/ec"])
+    >>> tables = KnowledgeTables(pd.DataFrame(), entities, pd.DataFrame())
+    >>> tables.entities.loc["https://example.org/id/ec", "kind"]
+    'network'
+    """
 
     ties: pd.DataFrame
     entities: pd.DataFrame
     links: pd.DataFrame
 
     def label(self, iri: str) -> str:
-        """The entity's label, else its key."""
+        """The entity's label, else its key.
+
+        Parameters
+        ----------
+        iri : str
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> tables = KnowledgeTables(pd.DataFrame(), pd.DataFrame({"label": ["Ghent"]}, index=["https://x.org/c/1"]),
+        ...                          pd.DataFrame())
+        >>> tables.label("https://x.org/c/1"), tables.label("https://x.org/c/2")
+        ('Ghent', '2')
+        """
         value = self.entities["label"].get(iri) if iri in self.entities.index else None
         return value if isinstance(value, str) and value else key(iri)
 
@@ -135,6 +187,27 @@ def extract(store: ox.Store | SparqlEndpoint | Path | str = "build") -> Knowledg
     Returns
     -------
     KnowledgeTables
+
+    Raises
+    ------
+    graph.remote.EndpointError
+        An endpoint's answers cannot be read.
+
+    Examples
+    --------
+    An in-memory store with one membership:
+
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.load("@prefix org: <http://www.w3.org/ns/org#> . @prefix schema: <https://schema.org/> . "
+    ...            "@prefix : <https://w3id.org/democracy-kg/id/> . "
+    ...            ":m1 org:member :org1 ; org:organization :p1 ; schema:startDate '2020-03-01' . "
+    ...            ":org1 a org:Organization . :p1 a schema:Project .", format=ox.RdfFormat.TURTLE)
+    >>> tables = extract(store)
+    >>> tables.ties[["organisation", "target", "target_kind", "start"]].map(key).values.tolist()
+    [['org1', 'p1', 'project', '2020-03-01']]
+    >>> tables.entities["kind"].tolist()
+    ['organisation', 'project']
     """
     from ..query import connect
 

@@ -53,6 +53,16 @@ def layout(g: nx.Graph, seed: int = DEFAULT_SEED, iterations: int = 500) -> dict
     -------
     dict
         node -> (x, y)
+
+    Examples
+    --------
+    A path is laid out straight, its ends the square's side apart; the same seed gives the same
+    picture:
+
+    >>> import networkx as nx
+    >>> pos = layout(nx.path_graph(3), seed=1)
+    >>> pos[2][0] - pos[0][0] == SCALE, pos == layout(nx.path_graph(3), seed=1)
+    (True, True)
     """
     if g.number_of_nodes() == 0:
         return {}
@@ -79,6 +89,18 @@ def group_colours(groups: list[str]) -> tuple[dict[str, str], list[tuple[str, st
     The ``len(PALETTE) - 1`` most frequent groups get a colour of their own; the rest share
     :data:`OTHER` and one legend row, "other".
 
+    Parameters
+    ----------
+    groups : list of str
+        Each node's group (repeated as often as it has nodes).
+
+    Returns
+    -------
+    (dict, list of (str, str, int))
+        Group -> colour for the groups with a colour of their own, and the legend rows.
+
+    Examples
+    --------
     >>> colours, legend = group_colours(["a", "b", "a"])
     >>> colours["a"], legend[0]
     ('#0072B2', ('a', '#0072B2', 2))
@@ -97,6 +119,20 @@ def group_colours(groups: list[str]) -> tuple[dict[str, str], list[tuple[str, st
 def scale_sizes(values: list[float | None], low: float, high: float) -> list[float]:
     """Square-root scaling into ``[low, high]`` (areas, not radii, follow the values).
 
+    Parameters
+    ----------
+    values : list of float or None
+        ``None`` and non-finite values get ``low``.
+    low, high : float
+        The sizes of the smallest and of the largest value.
+
+    Returns
+    -------
+    list of float
+        Rounded to two decimals.
+
+    Examples
+    --------
     >>> scale_sizes([0, 4, 16, None], 1.0, 5.0)
     [1.0, 3.0, 5.0, 1.0]
     """

@@ -39,6 +39,32 @@ def membership_graph(ties: pd.DataFrame, entities: pd.DataFrame | None = None,
     networks, members and participants pointing to what they belong to. Edges carry ``roles``,
     ``participations`` and, where dated, ``first_year``/``last_year``, as in
     :func:`graph.network.bipartite.participation_graph`.
+
+    Parameters
+    ----------
+    ties : pandas.DataFrame
+        Selected ties (``organisation``, ``target``, ``target_kind``, ``role``, ``start``,
+        ``end``).
+    entities : pandas.DataFrame, optional
+        The entity table, for node labels, kinds, countries and types.
+    kinds : tuple of str
+        The ``target_kind`` values that count as belonging.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Member → network (or programme, event...) edges.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ties = pd.DataFrame({"organisation": ["city", "city", "ngo"], "target": ["net", "prog", "net"],
+    ...                      "target_kind": ["network", "programme", "network"], "role": "member",
+    ...                      "start": ["2019", None, None], "end": None})
+    >>> sorted(membership_graph(ties).edges(data="first_year"))
+    [('city', 'net', 2019), ('ngo', 'net', None)]
+    >>> sorted(membership_graph(ties, kinds=("network", "programme")).edges())
+    [('city', 'net'), ('city', 'prog'), ('ngo', 'net')]
     """
     memberships = ties.loc[ties["target_kind"].isin(kinds)]
     undirected = participation_graph(memberships, entities)
@@ -58,6 +84,20 @@ def add_part_of(g: nx.DiGraph, links: pd.DataFrame, entities: pd.DataFrame | Non
     or ``schema:superEvent`` in ``links``; an edge with ``roles`` ``part of``), and so on up to the
     top, so that the editions of an award meet their award and a cohort its programme. ``g`` is
     changed in place and returned.
+
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        A membership graph whose nodes carry ``kind``.
+    links : pandas.DataFrame
+        The links table (``child``, ``relation``, ``parent``).
+    entities : pandas.DataFrame, optional
+        The entity table, for the attributes of the nodes added.
+
+    Returns
+    -------
+    networkx.DiGraph
+        ``g``.
 
     Examples
     --------
@@ -89,12 +129,27 @@ def add_part_of(g: nx.DiGraph, links: pd.DataFrame, entities: pd.DataFrame | Non
 def indirect_reach(g: nx.DiGraph) -> MetricTable:
     """For each network: direct members, all members reached through member-of-member paths, depth.
 
+    Parameters
+    ----------
+    g : networkx.DiGraph
+        Member → network edges (:func:`membership_graph`).
+
     Returns
     -------
     MetricTable
         One row per node that has members: ``direct_members``, ``all_members`` (direct and
         indirect, each counted once, itself excluded even on a cycle) and ``depth`` (the longest
         of the shortest member-of-member chains).
+
+    Examples
+    --------
+    Two members of a network that is itself a member of a hub, which is a member of the network
+    in turn (a cycle):
+
+    >>> import networkx as nx
+    >>> g = nx.DiGraph([("a", "net"), ("b", "net"), ("net", "hub"), ("hub", "net")])
+    >>> indirect_reach(g).frame.reset_index().values.tolist()
+    [['hub', 1, 3, 2], ['net', 3, 3, 1]]
     """
     reverse = g.reverse(copy=False)
     rows = []

@@ -42,6 +42,14 @@ class MetricTable:
         The parameters, seed included.
     level : str
         ``node``, ``edge`` or ``graph``.
+
+    Examples
+    --------
+    >>> import networkx as nx, pandas as pd
+    >>> g = nx.path_graph(3)
+    >>> t = MetricTable("degree", pd.DataFrame({"degree": dict(g.degree())}).rename_axis("node"), "exact")
+    >>> int(t.frame.loc[1, "degree"]), t.level, t.parameters
+    (2, 'node', {})
     """
 
     metric: str
@@ -51,5 +59,24 @@ class MetricTable:
     level: str = "node"
 
     def column(self, name: str | None = None) -> pd.Series:
-        """One column of values (the metric's own by default)."""
+        """One column of values (the metric's own by default).
+
+        Parameters
+        ----------
+        name : str, optional
+            The column (default: the one named after :attr:`metric`).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed as :attr:`frame`.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"component": [0, 0, 1], "component_size": [2, 2, 1]}, index=["a", "b", "c"])
+        >>> t = MetricTable("component", frame, "exact")
+        >>> t.column().tolist(), t.column("component_size").tolist()
+        ([0, 0, 1], [2, 2, 1])
+        """
         return self.frame[name or self.metric]

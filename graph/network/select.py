@@ -49,12 +49,51 @@ HIERARCHIES = {
 
 
 class FilterError(DkgError, ValueError):
-    """A filter value names nothing in the graph (the message says which and offers near names)."""
+    """A filter value names nothing in the graph (the message says which and offers near names).
+
+    A :class:`ValueError` and a :class:`~ontology.errors.DkgError`.
+
+    Parameters
+    ----------
+    message : str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": ["a"], "target": ["p"], "target_kind": ["project"]})
+    >>> select_ties(KnowledgeTables(ties, pd.DataFrame({"orgtype": ["ngo"]}, index=["a"]), pd.DataFrame()),
+    ...             TieFilter(orgtypes=("university",)))
+    Traceback (most recent call last):
+    graph.network.select.FilterError: no organisation type university in the graph; known: ngo
+    """
 
 
 @dataclass(frozen=True)
 class TieFilter:
-    """What a projection keeps; an empty field keeps everything."""
+    """What a projection keeps; an empty field keeps everything.
+
+    Parameters
+    ----------
+    kinds : tuple of str
+        Target kinds (``project``, ``network``, ``event``, ``programme``, ``case``).
+    programmes, methods, roles : tuple of str
+        Programmes, methods and roles (IRIs, ``kind/key`` or keys), narrower ones included.
+    countries : tuple of str
+        The organisations' countries: ISO 3166 codes or English names.
+    orgtypes : tuple of str
+        The organisations' types (keys).
+    start_year, end_year : int, optional
+        Keep ties whose years overlap ``[start_year, end_year]`` (undated ties are dropped).
+    sources : tuple of str
+        Source graphs (``curated``, ``participedia``, ...).
+
+    Examples
+    --------
+    >>> flt = TieFilter(programmes=("h2020",), start_year=2018)
+    >>> flt.describe(), flt.kinds
+    ('programmes=h2020 start_year=2018', ('project', 'network'))
+    """
 
     kinds: tuple[str, ...] = ("project", "network")
     programmes: tuple[str, ...] = ()
@@ -67,7 +106,21 @@ class TieFilter:
     sources: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """The filter as ``name=value`` pairs, the default target kinds left out."""
+        """The filter as ``name=value`` pairs, the default target kinds left out.
+
+        Returns
+        -------
+        str
+            Space-separated ``name=value`` pairs, several values ``,``-joined; empty for the
+            default filter.
+
+        Examples
+        --------
+        >>> TieFilter(kinds=("network",), countries=("BE", "NL")).describe()
+        'kinds=network countries=BE,NL'
+        >>> TieFilter().describe()
+        ''
+        """
         parts = []
         for f in fields(self):
             value = getattr(self, f.name)
@@ -77,12 +130,41 @@ class TieFilter:
         return " ".join(parts)
 
     def as_dict(self) -> dict[str, object]:
+        """The filter's fields as plain values (tuples as lists), for JSON.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> d = TieFilter(countries=("BE",), start_year=2018).as_dict()
+        >>> d["countries"], d["start_year"], d["end_year"]
+        (['BE'], 2018, None)
+        >>> TieFilter(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()}).describe()
+        'countries=BE start_year=2018'
+        """
         return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
 
 
 @dataclass
 class Selection:
-    """The ties that passed, and how many rows each filter removed (in the order applied)."""
+    """The ties that passed, and how many rows each filter removed (in the order applied).
+
+    Attributes
+    ----------
+    ties : pandas.DataFrame
+        The rows kept, in table order, indexed from 0.
+    removed : dict
+        Filter name -> rows it removed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> selection = Selection(pd.DataFrame({"organisation": ["a"], "target": ["p"]}), {"kinds": 2})
+    >>> len(selection.ties), sum(selection.removed.values())
+    (1, 2)
+    """
 
     ties: pd.DataFrame
     removed: dict[str, int] = field(default_factory=dict)
@@ -106,7 +188,30 @@ def _resolve(tables: KnowledgeTables, value: str, kind: str) -> str:
 
 
 def narrower_or_same(tables: KnowledgeTables, roots: set[str], relations: tuple[str, ...]) -> set[str]:
-    """Everything that reaches one of ``roots`` by following ``relations`` upwards (roots included)."""
+    """Everything that reaches one of ``roots`` by following ``relations`` upwards (roots included).
+
+    Parameters
+    ----------
+    tables : KnowledgeTables
+        Its ``links`` are followed from ``child`` to ``parent``.
+    roots : set of str
+    relations : tuple of str
+        Link relations to follow (e.g. ``HIERARCHIES["method"]``).
+
+    Returns
+    -------
+    set of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> links = pd.DataFrame({"child": ["jury", "citizens-jury", "poll"], "relation": "skos:broader",
+    ...                       "parent": ["deliberation", "jury", "survey"]})
+    >>> sorted(narrower_or_same(KnowledgeTables(pd.DataFrame(), pd.DataFrame(), links), {"deliberation"},
+    ...                         ("skos:broader",)))
+    ['citizens-jury', 'deliberation', 'jury']
+    """
     links = tables.links.loc[tables.links["relation"].isin(relations)]
     below: dict[str, list[str]] = defaultdict(list)
     for child, parent in zip(links["child"], links["parent"]):
@@ -121,7 +226,26 @@ def narrower_or_same(tables: KnowledgeTables, roots: set[str], relations: tuple[
 
 
 def year_span(start: pd.Series, end: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """First and last year of each row from lexical dates of any precision (end missing: open)."""
+    """First and last year of each row from lexical dates of any precision (end missing: open).
+
+    Parameters
+    ----------
+    start, end : pandas.Series
+        Lexical dates (``2019``, ``2019-05``, ``2019-05-01``...) or missing values.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The years as floats: NaN where the start is missing (and then the end too), ``inf``
+        where only the end is missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> first, last = year_span(pd.Series(["2019-05", None]), pd.Series([None, "2020"]))
+    >>> first.tolist(), last.tolist()
+    ([2019.0, nan], [inf, 2020.0])
+    """
     first = pd.to_numeric(start.str[:4], errors="coerce").to_numpy(dtype=float)
     last = pd.to_numeric(end.str[:4], errors="coerce").to_numpy(dtype=float)
     last = np.where(np.isnan(last) & ~np.isnan(first), np.inf, last)
@@ -157,6 +281,21 @@ def select_ties(tables: KnowledgeTables, tie_filter: TieFilter | None = None) ->
     ------
     FilterError
         A programme, method or role names nothing in the graph, or a country is unknown.
+
+    Examples
+    --------
+    Belgian organisations' ties overlapping 2019 or later: ``b`` is Dutch, ``c``'s tie is undated.
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": ["a", "b", "c"], "target": ["p", "p", "net"],
+    ...                      "target_kind": ["project", "project", "network"],
+    ...                      "start": ["2018", "2022-01", None], "end": ["2020", None, None]})
+    >>> entities = pd.DataFrame({"country": ["BE", "NL", "BE"]}, index=["a", "b", "c"])
+    >>> selection = select_ties(KnowledgeTables(ties, entities, pd.DataFrame()),
+    ...                         TieFilter(countries=("be",), start_year=2019))
+    >>> selection.ties[["organisation", "target"]].values.tolist(), selection.removed
+    ([['a', 'p']], {'kinds': 0, 'countries': 1, 'years': 1})
     """
     flt = tie_filter or TieFilter()
     ties, removed = tables.ties, {}

@@ -150,6 +150,13 @@ def tie_years(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
         ``year``, ``source``, ``target`` (``source < target``) and ``shared`` (collaborations both
         are active in), sorted by year, source and target.
 
+    Raises
+    ------
+    ValueError
+        ``window`` below 1.
+    FilterError
+        A value of ``tie_filter`` names nothing in the graph.
+
     Examples
     --------
     >>> import pandas as pd
@@ -205,6 +212,27 @@ def snapshots(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
         ``average_clustering``: mean local clustering, 0 for nodes with fewer than two partners),
         ``new_ties``, ``persisting_ties`` and ``decayed_ties`` (against year ``y - 1``; see the
         module docstring). ``method`` says how many selected ties were undated and left out.
+
+    Raises
+    ------
+    ValueError
+        ``window`` below 1.
+    FilterError
+        A value of ``tie_filter`` names nothing in the graph.
+
+    Examples
+    --------
+    Two-year windows: ``a-b`` worked together in 2020, ``b-c`` in 2022; ``d``'s tie is undated.
+
+    >>> import pandas as pd
+    >>> from graph.network.extract import KnowledgeTables
+    >>> ties = pd.DataFrame({"organisation": list("abbcd"), "target": list("ppqqq"), "target_kind": "project",
+    ...                      "start": ["2020", "2020", "2022", "2022", None], "end": ["2020", "2020", "2022", "2022", None]})
+    >>> t = snapshots(KnowledgeTables(ties, pd.DataFrame(), pd.DataFrame()), years=[2021, 2022], window=2)
+    >>> t.frame[["edges", "new_ties", "persisting_ties", "decayed_ties"]].reset_index().values.tolist()
+    [[2021, 1, 0, 1, 0], [2022, 1, 1, 0, 1]]
+    >>> t.method
+    'exact; 1 of 5 selected ties undated, left out'
     """
     line = _timeline(tables, tie_filter, window)
     chosen, capped = _years(line, years)
@@ -214,15 +242,7 @@ def snapshots(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
     for year in sorted(set(chosen) | {y - 1 for y in chosen}):
         nodes, row, col, _ = line.edges(year)
         yearly[year] = (nodes, row * n + col)  # sorted: the product's rows come out in order
-    # One igraph graph over the union of the years' pairs; a year is the subgraph of its edges
-    # (C code), so the pairs are turned into Python objects once, not once per year.
-    # The pairs of all ties active in any of the years hold every year's pairs (and perhaps a few
-    # more, of ties to one collaboration in disjoint years): one product, no sort of all codes.
-    union = np.empty(0, dtype=np.int64)
-    if chosen:
-        _, row, col, _ = line.edges(0, (line.first <= max(chosen)) & (line.last >= min(chosen) - window + 1))
-        union = row * n + col
-    h = ig.Graph(n=n, edges=list(zip((union // n).tolist(), (union % n).tolist())))
+    h, union = _union_graph(line, chosen)
     rows = []
     for year in chosen:
         nodes, codes = yearly[year]
@@ -240,6 +260,22 @@ def snapshots(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
     return MetricTable("snapshots", frame, method,
                        {"filter": (tie_filter or TieFilter()).describe(), "window": window,
                         "years": chosen}, level="graph")
+
+
+def _union_graph(line: _Timeline, chosen: list[int]) -> tuple[ig.Graph, np.ndarray]:
+    """One igraph graph over the union of the years' pairs, and those pairs as sorted codes.
+
+    A year is then the subgraph of its edges (C code), so the pairs are turned into Python
+    objects once, not once per year. The pairs of all ties active in any of the years hold every
+    year's pairs (and perhaps a few more, of ties to one collaboration in disjoint years): one
+    product, no sort of all codes.
+    """
+    n = len(line.organisations)
+    union = np.empty(0, dtype=np.int64)
+    if chosen:
+        _, row, col, _ = line.edges(0, (line.first <= max(chosen)) & (line.last >= min(chosen) - line.window + 1))
+        union = row * n + col
+    return ig.Graph(n=n, edges=list(zip((union // n).tolist(), (union % n).tolist()))), union
 
 
 def _structure(h: ig.Graph, nodes: np.ndarray, codes: np.ndarray, union: np.ndarray) -> dict:

@@ -59,7 +59,27 @@ METRIC_PROPERTIES: dict[str, str] = {
 
 
 def run_key(projection: str, filter_text: str, parameters: dict) -> str:
-    """A 16-hex-digit digest naming one analysis (same inputs, same key)."""
+    """A 16-hex-digit digest naming one analysis (same inputs, same key).
+
+    Parameters
+    ----------
+    projection : str
+    filter_text : str
+        :meth:`graph.network.select.TieFilter.describe` of the filter.
+    parameters : dict
+        Each metric's method and parameters.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> run_key("country", "", {})
+    '297bb51c0a186661'
+    >>> run_key("country", "", {}) == run_key("country", "start_year=2020", {})
+    False
+    """
     text = json.dumps({"projection": projection, "filter": filter_text, "parameters": parameters},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
@@ -94,6 +114,7 @@ def analysis_quads(g: nx.Graph, tables: Iterable[MetricTable], projection: str, 
         Node-level tables become position properties (see :data:`METRIC_PROPERTIES`); the
         ``community`` table's modularity goes on the run.
     projection : str
+        The projection's name.
     filter_text : str
         :meth:`graph.network.select.TieFilter.describe` of the filter.
     dataset : str, optional
@@ -103,6 +124,20 @@ def analysis_quads(g: nx.Graph, tables: Iterable[MetricTable], projection: str, 
     -------
     (str, list of str)
         The run key and the quads, sorted.
+
+    Examples
+    --------
+    Only entities get positions (``x`` is not an IRI), each with its degree:
+
+    >>> import networkx as nx, pandas as pd
+    >>> ID = "https://w3id.org/democracy-kg/id/organisation/"
+    >>> g = nx.Graph([(ID + "a", ID + "b"), (ID + "b", "x")])
+    >>> table = MetricTable("degree", pd.DataFrame({"degree": dict(g.degree())}).rename_axis("node"), "exact")
+    >>> run, quads = analysis_quads(g, [table], "collaboration")
+    >>> len(quads), sum("#NetworkPosition>" in q for q in quads)
+    (16, 2)
+    >>> [q.split()[2] for q in quads if q.startswith(f"<{BASE}id/position/{run}/organisation/b>") and "#degree>" in q]
+    ['"2"^^<http://www.w3.org/2001/XMLSchema#integer>']
     """
     tables = list(tables)
     parameters = {t.metric: {"method": t.method, **t.parameters} for t in tables}
@@ -165,6 +200,39 @@ def load_analysis(store: ox.Store | Path | str, run: str, quads: list[str]) -> i
     fails (a full disk), the graph is missing, not half there, and ``analysis.nq`` in the output
     directory holds the same quads. ``dkg analyse --write-back`` calls this on a copy of the
     current release (:func:`graph.store.derive_release`), never on a published one.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store, Path or str
+        An open store, or the directory of an on-disk Oxigraph store (made if missing).
+    run : str
+        The run key (:func:`run_key`): the graph replaced is ``<ANALYSIS_GRAPH><run>``.
+    quads : list of str
+        N-Quads lines, all in that graph (:func:`analysis_quads`).
+
+    Returns
+    -------
+    int
+        The triples in the run's graph after the load.
+
+    Raises
+    ------
+    SyntaxError
+        A quad is malformed (nothing is changed).
+    ValueError
+        A quad lies outside the run's graph (nothing is changed).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> graph = f"<{ANALYSIS_GRAPH}demo>"
+    >>> quads = [f'<https://example.org/a> <https://example.org/p> "{n}" {graph} .' for n in (1, 2)]
+    >>> store_dir = tempfile.mkdtemp()
+    >>> load_analysis(store_dir, "demo", quads)
+    2
+    >>> load_analysis(store_dir, "other", quads)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: quad outside the run's graph <https://w3id.org/democracy-kg/graph/analysis/other>: ...
     """
     graph = ANALYSIS_GRAPH + run
     data = ("\n".join(quads) + "\n").encode("utf-8")
