@@ -8,7 +8,8 @@ group (country, organisation type): inside its own country, between two others, 
 It returns a :class:`~graph.network.result.MetricTable` indexed by node.
 
 NetworkX has no brokerage; ``backend="networkx"`` runs a plain loop over each node's pairs of
-partners, kept as the reference the fast path is tested against.
+partners, kept as the reference the fast path is tested against; a ``backend`` other than
+``auto``, ``scipy`` and ``networkx`` raises :class:`ValueError`.
 
 How the fast path counts: all pairs of partners per role, minus the closed ones. With ``s``
 partners in ``i``'s group, ``o`` in others and ``c_g`` in each other group ``g``, the pairs are
@@ -101,8 +102,9 @@ def brokerage(g: nx.Graph, attribute: str, backend: str = "auto") -> MetricTable
     backend : {"auto", "scipy", "networkx"}
         NetworkX has no brokerage; ``"networkx"`` runs a plain Python loop over each node's pairs
         of partners (the reference, for small graphs). Otherwise the counts come from neighbour
-        group counts and triangle sums (Notes): about 4 s and 0.2 GB on the H2020 collaboration
-        graph, 36k nodes and 800k ties, where the loop would visit 370 million pairs.
+        group counts and triangle sums (the module docstring says how): about 4 s and 0.2 GB on
+        the H2020 collaboration graph, 36k nodes and 800k ties, where the loop would visit 370
+        million pairs.
 
     Returns
     -------
@@ -113,15 +115,8 @@ def brokerage(g: nx.Graph, attribute: str, backend: str = "auto") -> MetricTable
 
     Raises
     ------
-    ValueError
-        An unknown ``backend``.
     networkx.NetworkXNotImplemented
         ``g`` is directed or a multigraph.
-
-    Notes
-    -----
-    The fast path counts all pairs of partners per role and subtracts the closed ones, which are
-    triangles typed by their sides; the module docstring gives the formulas.
 
     Examples
     --------

@@ -3,7 +3,8 @@
 Every function takes an undirected NetworkX graph and returns a :class:`MetricTable` indexed by
 node. Values follow NetworkX's definitions and normalisations (``normalized=True``), whichever
 backend computed them: ``backend="networkx"`` runs NetworkX itself, ``"igraph"`` (the default,
-``"auto"``) the same quantity in igraph's C core; the tests hold the two equal.
+``"auto"``) the same quantity in igraph's C core; the tests hold the two equal. Any other
+``backend`` raises :class:`ValueError`.
 
 Betweenness and closeness cost a shortest-path search per node. Up to ``exact_limit`` nodes they
 are exact; above it they are estimated from ``k`` source nodes drawn with a fixed seed (NetworkX's
@@ -117,16 +118,17 @@ def betweenness(g: nx.Graph, k: int = 256, seed: int = DEFAULT_SEED, exact_limit
     exact_limit : int
         Largest graph computed exactly; ``0`` always samples, a huge value never does.
     backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.betweenness_centrality` (with ``k`` and ``seed`` when sampled).
 
     Returns
     -------
     MetricTable
         ``betweenness`` per node; ``method`` is ``exact`` or ``sampled: k source nodes, seed s``.
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    closeness : the same sampling, for distances.
+    sample_sources : the nodes drawn.
 
     Examples
     --------
@@ -179,10 +181,9 @@ def eigenvector(g: nx.Graph, weight: str | None = "shared", backend: str = "auto
     MetricTable
         ``eigenvector`` per node (0 on a graph without ties).
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    degree : the number of partners, and their summed tie weight.
 
     Examples
     --------
@@ -245,19 +246,19 @@ def closeness(g: nx.Graph, k: int = 256, seed: int = DEFAULT_SEED, exact_limit: 
     seed : int
         Seed of the sample (the nodes :func:`sample_sources` draws).
     exact_limit : int
-        Largest graph computed exactly; ``0`` always samples, a huge value never does.
+        As for :func:`betweenness`.
     backend : {"auto", "igraph", "networkx"}
         ``networkx`` runs :func:`networkx.closeness_centrality` (exact only).
 
     Returns
     -------
     MetricTable
-        ``closeness`` per node; ``method`` is ``exact`` or ``sampled: k pivot nodes, seed s``.
+        ``closeness`` per node; ``method`` says whether it is exact or estimated
+        (``sampled: k pivot nodes, seed s``).
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    betweenness : the same sampling, for shortest paths through a node.
 
     Examples
     --------

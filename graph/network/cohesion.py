@@ -1,7 +1,8 @@
 """Cohesion: clustering, k-cores, components, bridges and articulation points, and a graph summary.
 
 Same conventions as :mod:`graph.network.centrality`: NetworkX's definitions, igraph's C core by
-default, ``backend="networkx"`` for the reference. Component numbers are stable: ``0`` is the
+default, ``backend="networkx"`` for the reference (any other ``backend`` raises
+:class:`ValueError`). Component numbers are stable: ``0`` is the
 largest component, ties broken by the smallest node in it, so the same graph always gets the same
 numbers.
 
@@ -34,17 +35,18 @@ def clustering(g: nx.Graph, backend: str = "auto") -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected; tie weights are ignored.
     backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.clustering`.
 
     Returns
     -------
     MetricTable
         ``clustering`` per node: the share of pairs of its partners that are tied.
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    summary : the average clustering and the transitivity of the whole graph.
 
     Examples
     --------
@@ -66,24 +68,27 @@ def core_number(g: nx.Graph, backend: str = "auto") -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected (with ``backend="networkx"`` without self-loops, which NetworkX refuses).
     backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.core_number`.
 
     Returns
     -------
     MetricTable
         ``core_number`` per node (integers).
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    components : which nodes are connected at all.
 
     Examples
     --------
+    A clique of four with a pendant node: the clique is the 3-core.
+
     >>> import networkx as nx
-    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
+    >>> g = nx.complete_graph(4); g.add_edge(3, 4)
     >>> core_number(g).column().to_dict()
-    {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    {0: 3, 1: 3, 2: 3, 3: 3, 4: 1}
     """
     if _backend(backend) == "networkx":
         frame = _frame(g, nx.core_number(g), "core_number")
@@ -104,6 +109,7 @@ def components(g: nx.Graph) -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected; isolated nodes are components of their own.
 
     Returns
     -------
@@ -137,7 +143,9 @@ def bridges(g: nx.Graph, backend: str = "auto") -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected; a bridge is a bridge whatever its weight.
     backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.bridges`.
 
     Returns
     -------
@@ -145,17 +153,17 @@ def bridges(g: nx.Graph, backend: str = "auto") -> MetricTable:
         Level ``edge``, indexed by ``source`` and ``target`` (sorted as text): one row, ``bridge``
         True, per bridge.
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    articulation_points : nodes that are single points of failure.
 
     Examples
     --------
+    Two triangles joined through node 3: both of its ties are bridges.
+
     >>> import networkx as nx
-    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
-    >>> bridges(g).frame.index.tolist()
-    [('c', 'd')]
+    >>> bridges(nx.barbell_graph(3, 1)).frame.index.tolist()
+    [(2, 3), (3, 4)]
     """
     if _backend(backend) == "networkx":
         pairs = list(nx.bridges(g))
@@ -175,24 +183,24 @@ def articulation_points(g: nx.Graph, backend: str = "auto") -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected.
     backend : {"auto", "igraph", "networkx"}
+        ``networkx`` runs :func:`networkx.articulation_points`.
 
     Returns
     -------
     MetricTable
         ``articulation_point`` per node.
 
-    Raises
-    ------
-    ValueError
-        An unknown ``backend``.
+    See Also
+    --------
+    bridges : the ties whose removal splits a component.
 
     Examples
     --------
     >>> import networkx as nx
-    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")])  # a triangle with a tail
-    >>> articulation_points(g).column().to_dict()
-    {'a': False, 'b': False, 'c': True, 'd': False}
+    >>> articulation_points(nx.path_graph(4)).column().tolist()  # the inner nodes of a path
+    [False, True, True, False]
     """
     if _backend(backend) == "networkx":
         points = set(nx.articulation_points(g))
@@ -212,6 +220,7 @@ def summary(g: nx.Graph) -> MetricTable:
     Parameters
     ----------
     g : networkx.Graph
+        Undirected; tie weights are ignored.
 
     Returns
     -------

@@ -133,6 +133,10 @@ def collaboration_graph(tables: KnowledgeTables, tie_filter: TieFilter | None = 
     FilterError
         A value of ``tie_filter`` names nothing in the graph.
 
+    See Also
+    --------
+    collaboration_edges : the weighted pairs alone, as a table.
+
     Examples
     --------
     Projects only: the network that ``a`` and ``c`` share is left out, ``d`` stays as an isolate.

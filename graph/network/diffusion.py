@@ -121,7 +121,11 @@ def method_diffusion(tables: KnowledgeTables, tie_filter: TieFilter | None = Non
     Raises
     ------
     FilterError
-        A value of ``tie_filter`` names nothing in the graph.
+        As :func:`graph.network.select.select_ties`, for a value of ``tie_filter``.
+
+    See Also
+    --------
+    diffusion_summary : the shares of exposed adopters per method.
 
     Examples
     --------

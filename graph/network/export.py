@@ -139,18 +139,25 @@ def write_tables(g: nx.Graph, tables: Iterable[MetricTable], out: Path | str,
     ValueError
         An unknown format.
 
+    See Also
+    --------
+    node_table : the table written as ``nodes``.
+
     Examples
     --------
-    >>> import networkx as nx, tempfile, pathlib
-    >>> from graph.network.centrality import degree
-    >>> g = nx.Graph([("a", "b", {"shared": 2})]); g.nodes["a"]["label"] = "A"
+    Each table's rows carry the node's label beside its key:
+
+    >>> import networkx as nx, pathlib, tempfile
+    >>> from graph.network.cohesion import components
+    >>> g = nx.Graph([("a", "b")]); g.add_node("c"); g.nodes["a"]["label"] = "A"
     >>> out = pathlib.Path(tempfile.mkdtemp())
-    >>> [p.name for p in write_tables(g, [degree(g)], out, formats=("csv",))]
-    ['degree.csv', 'nodes.csv']
-    >>> print((out / "degree.csv").read_text(), end="")
-    node,label,degree,strength
-    a,A,1,2
-    b,b,1,2
+    >>> [p.name for p in write_tables(g, [components(g)], out, formats=("csv",))]
+    ['component.csv', 'nodes.csv']
+    >>> print((out / "component.csv").read_text(), end="")
+    node,label,component,component_size
+    a,A,0,2
+    b,b,0,2
+    c,c,1,1
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -272,7 +279,11 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
     Raises
     ------
     ValueError
-        An unknown format.
+        A format not in :data:`GRAPH_FORMATS` (the files of the formats before it are written).
+
+    See Also
+    --------
+    graph_with_metrics : the same graph, in memory.
 
     Examples
     --------

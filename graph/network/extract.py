@@ -94,6 +94,7 @@ def key(iri: str) -> str:
     Parameters
     ----------
     iri : str
+        Any IRI, ours or not.
 
     Returns
     -------
@@ -142,10 +143,12 @@ class KnowledgeTables:
         Parameters
         ----------
         iri : str
+            An entity's IRI (a row of :attr:`entities`, or not).
 
         Returns
         -------
         str
+            The ``label`` column, where the entity has a non-empty one; else :func:`key` of the IRI.
 
         Examples
         --------

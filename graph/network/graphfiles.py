@@ -205,18 +205,18 @@ def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
 def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: list) -> None:
     """Write GraphML, one node or edge at a time (NetworkX's writer takes 35 s on the H2020 graph).
 
-    Attribute keys are ``g0``, ``n0``, ``e0``... for the graph's, the nodes' and the edges'.
-
     Parameters
     ----------
     path : Path
         The file to write (replaced).
     directed : bool
-        Whether the edges are directed.
+        The ``edgedefault`` of the ``<graph>`` element.
     graph : dict
-        The graph's plain attributes.
+        ``<data>`` of the ``<graph>`` element, under keys ``g0``, ``g1``...
     nodes : list of (node, dict)
+        ``<node>`` elements, their attributes under keys ``n0``, ``n1``...
     edges : list of (node, node, dict)
+        ``<edge>`` elements, their attributes under keys ``e0``, ``e1``...
 
     Examples
     --------
@@ -257,17 +257,19 @@ def write_json(path: Path, directed: bool, graph: dict, nodes: list, edges: list
     Parameters
     ----------
     path : Path
-        The file to write (replaced).
+        Where to write (an existing file is replaced).
     directed : bool
-        Whether the edges are directed.
+        The ``directed`` member (``multigraph`` is always false).
     graph : dict
-        The graph's plain attributes.
+        The ``graph`` member.
     nodes : list of (node, dict)
+        The ``nodes`` member: each node's attributes and its ``id``, keys sorted.
     edges : list of (node, node, dict)
+        The ``edges`` member: each edge's attributes, ``source`` and ``target``, keys sorted.
 
     Examples
     --------
-    >>> import networkx as nx, pathlib, tempfile
+    >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.json"
     >>> write_json(path, False, {}, [("a", {}), ("b", {})], [("a", "b", {"shared": 1})])
     >>> print(path.read_text(), end="")

@@ -16,7 +16,8 @@ Both follow NetworkX's definitions and the tests hold the fast path equal to Net
 graphs. NetworkX is too slow for the H2020 collaboration graph (36k nodes, 800k ties, 15 million
 triangles; its matrix code even builds a dense node × node matrix for effective size), so the
 default paths compute the same numbers differently: constraint in igraph's C core, effective size
-from per-node triangle sums (:mod:`graph.network._triangles`).
+from per-node triangle sums (:mod:`graph.network._triangles`). ``backend="networkx"`` runs
+NetworkX; a ``backend`` other than those listed raises :class:`ValueError`.
 
 Self-loops (a tie to oneself) are no partners and are dropped; so are ties whose ``weight`` is 0
 when a weight is used (NetworkX's matrix code treats them as absent).
@@ -109,10 +110,13 @@ def constraint(g: nx.Graph, weight: str | None = "shared", backend: str = "auto"
 
     Raises
     ------
-    ValueError
-        An unknown ``backend``.
     networkx.NetworkXNotImplemented
         ``g`` is directed or a multigraph.
+
+    See Also
+    --------
+    effective_size : Burt's other measure of structural holes.
+    graph.network.brokerage.brokerage : which holes a node spans, by group.
 
     Examples
     --------
@@ -171,8 +175,6 @@ def effective_size(g: nx.Graph, weight: str | None = None, backend: str = "auto"
 
     Raises
     ------
-    ValueError
-        An unknown ``backend``.
     networkx.NetworkXNotImplemented
         ``g`` is directed or a multigraph.
 

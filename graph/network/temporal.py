@@ -157,6 +157,10 @@ def tie_years(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
     FilterError
         A value of ``tie_filter`` names nothing in the graph.
 
+    See Also
+    --------
+    snapshots : each year's size, cohesion and turnover.
+
     Examples
     --------
     >>> import pandas as pd
@@ -218,7 +222,11 @@ def snapshots(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
     ValueError
         ``window`` below 1.
     FilterError
-        A value of ``tie_filter`` names nothing in the graph.
+        A programme, method, role, type, source or country of ``tie_filter`` is unknown.
+
+    See Also
+    --------
+    tie_years : the tied pairs of each year.
 
     Examples
     --------
@@ -226,8 +234,9 @@ def snapshots(tables: KnowledgeTables, tie_filter: TieFilter | None = None, year
 
     >>> import pandas as pd
     >>> from graph.network.extract import KnowledgeTables
+    >>> years = ["2020", "2020", "2022", "2022", None]
     >>> ties = pd.DataFrame({"organisation": list("abbcd"), "target": list("ppqqq"), "target_kind": "project",
-    ...                      "start": ["2020", "2020", "2022", "2022", None], "end": ["2020", "2020", "2022", "2022", None]})
+    ...                      "start": years, "end": years})
     >>> t = snapshots(KnowledgeTables(ties, pd.DataFrame(), pd.DataFrame()), years=[2021, 2022], window=2)
     >>> t.frame[["edges", "new_ties", "persisting_ties", "decayed_ties"]].reset_index().values.tolist()
     [[2021, 1, 0, 1, 0], [2022, 1, 1, 0, 1]]
