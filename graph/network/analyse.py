@@ -103,7 +103,23 @@ class Analysis:
     exit_code: int = 0
 
     def summary(self) -> str:
-        """What ``dkg analyse`` prints: the network's size, the metrics, the files, the time."""
+        """What ``dkg analyse`` prints: the network's size, the metrics, the files, the time.
+
+        Returns
+        -------
+        str
+            One line per fact; the last gives the total time and the three slowest steps.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> from graph.network.centrality import degree
+        >>> g = nx.path_graph(["a", "b", "c"])
+        >>> print(Analysis("actors", g, [degree(g)], TieFilter(), timings={"degree": 0.5}).summary())
+        actors network: 3 nodes, 2 edges
+          degree               exact
+        time: 0.50s (slowest: degree 0.50s)
+        """
         g, described = self.graph, self.tie_filter.describe()
         lines = [f"{self.projection} network: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
                  + (f" ({described})" if described else "")]

@@ -80,6 +80,11 @@ def read_metrics(store: ox.Store | Endpoint, projection: str, filter_text: str,
     (str, list of MetricTable) or None
         The run's key and the three tables (``method`` says where they were read from), or
         None when no written analysis measured all three for this projection, filter and seed.
+
+    Examples
+    --------
+    >>> read_metrics(ox.Store(), "collaboration", "", seed=42) is None  # nothing written back
+    True
     """
     bindings = {"projection": ox.Literal(projection), "filter": ox.Literal(filter_text)}
     for row in run_query(store, _RUNS, bindings).rows or []:
