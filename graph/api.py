@@ -33,30 +33,22 @@ Open the build ``make run`` made and ask a named question (a tiny store stands i
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ontology.errors import DkgError
 from ontology.namespaces import graph_iri
 
-from ingest.records import load_records
-from ingest.sources import ConfigError, load_config, sources_text_with
-
-from .build import BuildResult, lines_from_records, map_sources
-from .build import build as _build
+from .building import OutputError, build, ingest, validate
 from .library import load_library  # noqa: F401 - offered to the CLI
+from .notebook import cache_dir
 from .query import as_query, format_result
 from .release import QuerySyntaxError, Release, Stats, open_or_build, open_release, questions
-from .results import MapResult, PushResult, SiteResult, Validation
 from .remote import DEFAULT_PASSWORD_ENV, make_auth
 from .remote import push as _push
+from .results import MapResult, PushResult, SiteResult, Validation
 from .sparql import ParameterError, run_query, standalone
 from .store import DEFAULT_BUILD_DIR
-from .notebook import cache_dir
-from .validate import validate_lines
 
 #: What the front door offers from the analysis, map and site layers, imported when first used:
 #: they load igraph, matplotlib and pyvis, and ``dkg query`` should not wait for those (``dkg
@@ -95,175 +87,50 @@ __all__ = ["Release", "open_release", "build", "ingest", "validate", "select", "
 Where = Release | Path | str
 
 
-class OutputError(DkgError):
-    """A job's input or output folder cannot be used (missing, a file, read-only, full)."""
-
-
-def build(records: Path | str = "data/records", out: Path | str = DEFAULT_BUILD_DIR, *,
-          sources: Path | str | None = None, shacl: str = "oxigraph") -> BuildResult:
-    """Build a new release from the curated records and the configured sources (see :mod:`graph.build`).
-
-    Parameters
-    ----------
-    records : path, default ``data/records``
-        The curated records directory.
-    out : path, default ``build``
-        The build directory; its ``current`` release is replaced only when everything succeeded.
-    sources : path, optional
-        The sources file (``data/sources.toml``); None builds the curated records only.
-    shacl : {"oxigraph", "pyshacl"}
-        The SHACL engine.
-
-    Returns
-    -------
-    graph.build.BuildResult
-        ``summary()`` is what ``dkg build`` prints.
-
-    Raises
-    ------
-    ingest.records.RecordError, graph.shacl_report.ShaclError
-        The records or the graph fail validation (exit code 1).
-    OutputError
-        The records are missing or the build directory cannot be written.
-
-    Examples
-    --------
-    >>> build("/nonexistent/records")
-    Traceback (most recent call last):
-    ...
-    graph.api.OutputError: records directory not found: /nonexistent/records
-    """
-    out = Path(out)
-    if not Path(records).is_dir():
-        raise OutputError(f"records directory not found: {records}")
-    problem = _unwritable(out)
-    if problem:
-        raise OutputError(f"cannot write to the output folder {out}: {problem}; choose a writable --out")
-    try:
-        return _build(records, out, shacl=shacl, sources=sources)
-    except DkgError:
-        raise
-    except (FileNotFoundError, ValueError, UnicodeError) as err:
-        raise OutputError(str(err)) from None
-    except OSError as err:
-        where = f" {err.filename}" if getattr(err, "filename", None) else ""
-        raise OutputError(f"cannot write or read{where}: {err.strerror or err}; check that the output folder "
-                          f"({out}) is a writable directory with free space") from None
-
-
-def _unwritable(out: Path) -> str:
-    """Why a build could not write into ``out`` (empty when it can): a file, read-only, missing parent."""
-    if out.exists() and not out.is_dir():
-        return "it is a file, not a folder"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=out):
-            pass
-    except OSError as err:
-        return err.strerror or str(err)
-    return ""
-
-
-def ingest(entry: dict, sources_file: Path | str, records: Path | str = "data/records",
-           out: Path | str = DEFAULT_BUILD_DIR, *, say: Callable[[str], None] = print) -> BuildResult:
-    """Add (or replace) a source in the sources file, but only once a build with it succeeded.
-
-    The new sources file is written beside the old one (so relative paths resolve the same),
-    checked, built from, and renamed over the old one only when the build succeeded; on any
-    failure the old file is unchanged.
-
-    Parameters
-    ----------
-    entry : dict
-        The ``[[source]]`` table: ``name``, ``adapter``, ``path`` and optional fields.
-    sources_file : path
-        The sources file (``data/sources.toml``); created when missing.
-    records, out : path
-        As for :func:`build`.
-    say : callable
-        Receives progress lines.
-
-    Returns
-    -------
-    graph.build.BuildResult
-
-    Raises
-    ------
-    ingest.sources.ConfigError
-        The entry is not a valid source (the file is unchanged).
-    """
-    sources_file = Path(sources_file)
-    text = sources_text_with(sources_file, entry)
-    fd, temp = tempfile.mkstemp(prefix=f".{sources_file.name}.", suffix=".tmp", dir=sources_file.resolve().parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        try:
-            load_config(temp)
-        except ConfigError as err:
-            raise ConfigError(str(err).replace(temp, str(sources_file))) from None
-        say(f"source {entry['name']}: building with it before recording it in {sources_file}")
-        result = build(records, out, sources=temp)
-        os.replace(temp, sources_file)
-        return result
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def validate(records: Path | str = "data/records", sources: Path | str | None = None, *,
-             engine: str = "oxigraph") -> Validation:
-    """Check the records, map the sources and validate the whole graph; write nothing.
-
-    Parameters
-    ----------
-    records : path
-        The curated records directory.
-    sources : path, optional
-        The sources file; None checks the curated records only.
-    engine : {"oxigraph", "pyshacl"}
-        The SHACL engine.
-
-    Returns
-    -------
-    Validation
-        ``exit_code`` is 1 when the records have problems or the graph does not conform.
-
-    Examples
-    --------
-    >>> validate("/nonexistent/records")
-    Traceback (most recent call last):
-    ...
-    graph.api.OutputError: records directory not found: /nonexistent/records
-    """
-    if not Path(records).is_dir():
-        raise OutputError(f"records directory not found: {records}")
-    loaded, problems = load_records(records)
-    if problems:
-        return Validation(len(loaded), problems)
-    try:
-        mapped = map_sources(sources)
-    except (FileNotFoundError, ValueError) as err:
-        raise OutputError(str(err)) from None
-    report = validate_lines(lines_from_records(loaded, extra=[line for s in mapped for line in s.lines]), engine)
-    return Validation(len(loaded), [], mapped, report)
-
-
 def select(question: str | Path, store: Where = DEFAULT_BUILD_DIR, **params: object) -> pd.DataFrame:
     """A SELECT's answer as a typed DataFrame: :meth:`Release.select` on ``open_release(store)``.
 
-    ``store`` is anything :func:`open_release` opens: a build directory, a store, an endpoint URL.
+    Parameters
+    ----------
+    question : str or Path
+        A question's name (``members-of-network``), a ``.rq`` path, or SPARQL text.
+    store : Release, path or URL, default ``build``
+        Anything :func:`open_release` opens: a build directory, a store, an endpoint URL.
+    **params
+        The question's parameters, as text (``network="organisation:nets4dem"``) or RDF terms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns in the SELECT order, typed from the RDF datatypes (see :func:`graph.query.select`).
 
     Examples
     --------
     >>> import pyoxigraph as ox
     >>> select("SELECT ?x WHERE { BIND (true AS ?x) }", ox.Store())["x"].tolist()
     [True]
+    >>> select("members-of-network", demo_build(), network="organisation:nets4dem")["member"].size > 10
+    True
     """
     return open_release(store).select(question, **params)
 
 
 def construct(question: str | Path, store: Where = DEFAULT_BUILD_DIR, **params: object) -> rdflib.Graph:
     """A CONSTRUCT's or DESCRIBE's answer as an rdflib Graph: :meth:`Release.construct`.
+
+    Parameters
+    ----------
+    question : str or Path
+        A question's name, a ``.rq`` path, or SPARQL text.
+    store : Release, path or URL, default ``build``
+        Anything :func:`open_release` opens.
+    **params
+        The question's parameters.
+
+    Returns
+    -------
+    rdflib.Graph
+        The triples, with the project prefixes bound.
 
     Examples
     --------
@@ -292,6 +159,12 @@ def analyse(release: Where = DEFAULT_BUILD_DIR, projection: str = "collaboration
     -------
     graph.network.analyse.Analysis
         ``summary()`` is what ``dkg analyse`` prints.
+
+    Examples
+    --------
+    >>> result = analyse(demo_build(), "actors", metrics=["degree"])
+    >>> result.graph.number_of_nodes() > 40, [t.metric for t in result.tables]
+    (True, ['degree'])
     """
     from .network.analyse import analyse as _analyse
 
@@ -316,6 +189,13 @@ def draw(release: Where = DEFAULT_BUILD_DIR, out: Path | str | None = None, *,
     Returns
     -------
     MapResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> drawn = draw(demo_build(), Path(tempfile.mkdtemp()) / "actors.html", projection="actors")
+    >>> drawn.path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>"), drawn.exit_code
+    (True, 0)
     """
     out = Path(out) if out is not None else Path("maps") / f"{projection}.html"
     from .maps.make import make_map
@@ -339,6 +219,13 @@ def publish(release: Where = DEFAULT_BUILD_DIR, out: Path | str = "site", *, see
     Returns
     -------
     SiteResult
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> site = publish(demo_build(), Path(tempfile.mkdtemp()) / "site")
+    >>> (site.out / "index.html").exists(), site.summary().startswith("wrote")
+    (True, True)
     """
     out = Path(out)
     from .publish.site import publish as _publish
@@ -370,6 +257,13 @@ def push(release: Where, endpoint: str, *, graphs: Iterable[str] = (), user: str
     -------
     PushResult
         ``exit_code`` is 1 when the server's counts differ from what was sent.
+
+    Examples
+    --------
+    >>> push(demo_build(), "http://127.0.0.1:9/store")  # nothing listens there  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    graph.remote.EndpointError: ...
     """
     kg = open_release(release)
     wanted = [g if "://" in g else graph_iri(g) for g in graphs] or None

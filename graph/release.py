@@ -109,6 +109,18 @@ class Release:
     def select(self, question: str | Path, **params: object) -> pd.DataFrame:
         """A SELECT's answer as a typed DataFrame (see :func:`graph.query.select`).
 
+        Parameters
+        ----------
+        question : str or Path
+            A question's name, a ``.rq`` path, or SPARQL text.
+        **params
+            The question's parameters, as text or RDF terms.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns in the SELECT order, typed from the RDF datatypes.
+
         Examples
         --------
         >>> open_release(ox.Store()).select("SELECT ?n WHERE { VALUES ?n { 1 2 } }")["n"].tolist()
@@ -118,6 +130,17 @@ class Release:
 
     def construct(self, question: str | Path, **params: object) -> rdflib.Graph:
         """A CONSTRUCT's or DESCRIBE's answer as an rdflib Graph (project prefixes bound).
+
+        Parameters
+        ----------
+        question : str or Path
+            A question's name, a ``.rq`` path, or SPARQL text.
+        **params
+            The question's parameters.
+
+        Returns
+        -------
+        rdflib.Graph
 
         Examples
         --------
@@ -129,6 +152,11 @@ class Release:
     def stats(self) -> Stats:
         """Entities per class and triples per named graph.
 
+        Returns
+        -------
+        Stats
+            ``summary()`` is what ``dkg stats`` prints.
+
         Examples
         --------
         >>> open_release(ox.Store()).stats().graphs
@@ -137,7 +165,18 @@ class Release:
         return Stats(class_counts(self.store), graph_counts(self.store))
 
     def summary(self) -> str:
-        """Where the release is and how big it is (one line)."""
+        """Where the release is and how big it is.
+
+        Returns
+        -------
+        str
+            One line: the location and, for a local store, its triples and named graphs.
+
+        Examples
+        --------
+        >>> open_release(ox.Store()).summary()
+        'an open store: 0 triples in 0 named graphs'
+        """
         where = f"{self.location}" if self.location is not None else "an open store"
         if self.is_remote:
             return f"{where}: a remote SPARQL endpoint"
@@ -231,12 +270,24 @@ def open_or_build(sources: Path | str | None = None, build_dir: Path | str | Non
     Returns
     -------
     Release
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kg = open_or_build(build_dir=Path(tempfile.mkdtemp()) / "build")
+    >>> kg.select("members-of-network")["member"].size > 10
+    True
     """
     return open_release(open_graph(sources, build_dir))
 
 
 def questions() -> pd.DataFrame:
     """The named questions of the library: name and what each asks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``question`` (the name ``dkg query --name`` takes) and ``asks``.
 
     Examples
     --------

@@ -210,3 +210,21 @@ def test_a_map_reads_the_metrics_dkg_analyse_wrote_and_draws_what_measuring_draw
     assert read == measured
     with pytest.raises(AssertionError, match="measured the network"):
         make.make_map(root, tmp_path / "other-seed.html", seed=7)  # no analysis with that seed: measures
+
+
+FRONT_DOOR_JOBS = ("build", "ingest", "validate", "select", "construct", "analyse", "draw", "publish", "push",
+                   "open_release", "open_or_build", "questions")
+
+
+@pytest.mark.parametrize("name", FRONT_DOOR_JOBS + tuple(f"Release.{m}" for m in (
+    "execute", "select", "construct", "stats", "summary")))
+def test_every_front_door_function_has_numpydoc_and_a_runnable_example(name):
+    import inspect
+
+    obj = api.Release if name.startswith("Release.") else api
+    function = getattr(obj, name.split(".")[-1])
+    doc = inspect.getdoc(function) or ""
+    taken = [p for p in inspect.signature(function).parameters if p != "self"]
+    sections = [s for s in ("Parameters", "Returns", "Examples") if f"{s}\n{'-' * len(s)}" in doc]
+    assert sections == (["Parameters"] if taken else []) + ["Returns", "Examples"], name
+    assert ">>> " in doc.split("Examples\n--------")[1], name
