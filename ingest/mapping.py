@@ -24,7 +24,10 @@ from .records.models import Claim, City, Event, Organisation, Output, Participat
 from ontology.vocab import Vocabularies
 
 # The ontology's own lines are Turtle read as N-Quads (ingest.turtle); the build asks for them here.
-from .turtle import ONTOLOGY_FILES, ontology_quads, turtle_quads  # noqa: F401 - re-exported
+from .turtle import ONTOLOGY_FILES, ontology_quads, turtle_quads
+
+__all__ = ["CASE_ROLE_SHORTCUTS", "COORDINATOR_ROLES", "CURATED_LICENCE", "FUNDING_TYPES", "ONTOLOGY_FILES",
+           "ORGANISER_ROLES", "membership_quads", "ontology_quads", "record_quads", "turtle_quads"]
 
 _T = {name: iri(str(term)) for name, term in {
     "label": RDFS.label, "source": DCTERMS.source, "description": DCTERMS.description, "note": SKOS.editorialNote,
@@ -128,12 +131,37 @@ class _RecordMapping:
         if when is not None:
             self.add(quad(s, p, literal(when.lexical, when.datatype), self.g))
 
+    def literals(self, s: str, *pairs: tuple[str, str | None]) -> None:
+        """``s property "value"`` for each (property key, value) pair whose value is given."""
+        for prop, value in pairs:
+            if value:
+                self.add(quad(s, _T[prop], literal(value), self.g))
+
+    def refs(self, s: str, prop: str, keys) -> None:  # noqa: ANN001 - record keys
+        """``s property record`` for each record key."""
+        for key in keys:
+            self.add(quad(s, _T[prop], self.ref(key), self.g))
+
+    def period(self, s: str, rec) -> None:  # noqa: ANN001 - a record with start and end dates
+        self.date(s, _T["start"], rec.start)
+        self.date(s, _T["end"], rec.end)
+
+    def described(self, rec, *classes: str, type_as: tuple[str, str] | None = None) -> str:  # noqa: ANN001
+        """The record's node typed with ``classes`` (keys of ``_C``) and its :meth:`common` facts;
+        with ``type_as`` (property, scheme), also its ``type`` as a concept of that scheme."""
+        s = self.ref(rec.id)
+        for c in classes:
+            self.add(quad(s, RDF_TYPE, _C[c], self.g))
+        self.common(s, rec)
+        if type_as:
+            self.add(quad(s, _T[type_as[0]], self.concept(type_as[1], rec.type), self.g))
+        return s
+
     def common(self, s: str, rec) -> None:  # noqa: ANN001 - any described record
         """What every described record has: name, sources, note, description, concepts, website, parts."""
         add, g = self.add, self.g
         add(quad(s, _T["label"], literal(rec.name), g))
-        for key in rec.source:
-            add(quad(s, _T["source"], self.ref(key), g))
+        self.refs(s, "source", rec.source)
         if rec.note:
             add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
         if getattr(rec, "description", None):
@@ -148,8 +176,7 @@ class _RecordMapping:
             add(quad(s, _T["status"], self.concept("status", rec.status), g))
         if getattr(rec, "website", None):
             add(quad(s, _T["url"], iri(rec.website), g))
-        for key in getattr(rec, "part_of", ()):
-            add(quad(s, _T["partOf"], self.ref(key), g))
+        self.refs(s, "partOf", getattr(rec, "part_of", ()))
 
     def sources(self) -> None:
         add, g = self.add, self.g
@@ -174,9 +201,7 @@ class _RecordMapping:
     def cities(self) -> None:
         add, g = self.add, self.g
         for rec in self.records.of(City):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["City"], g))
-            self.common(s, rec)
+            s = self.described(rec, "City")
             country = iri(lookup(rec.country).iri)  # type: ignore[union-attr]
             add(quad(s, _T["containedIn"], country, g))
             add(quad(s, _T["country"], country, g))
@@ -186,10 +211,7 @@ class _RecordMapping:
     def organisations(self) -> None:
         add, g = self.add, self.g
         for rec in self.records.of(Organisation):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["Organization"], g))
-            self.common(s, rec)
-            add(quad(s, _T["classification"], self.concept("orgtype", rec.type), g))
+            s = self.described(rec, "Organization", type_as=("classification", "orgtype"))
             for name in rec.alt_names:
                 add(quad(s, _T["alt"], literal(name), g))
             if rec.acronym:
@@ -202,48 +224,26 @@ class _RecordMapping:
                 add(quad(s, _T["country"], iri(lookup(country).iri), g))  # type: ignore[union-attr]
             if rec.wikidata:
                 add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
-            if rec.pic:
-                add(quad(s, _T["pic"], literal(rec.pic), g))
-            if rec.participedia:
-                add(quad(s, _T["participedia"], literal(rec.participedia), g))
-            for key in rec.established_by:
-                add(quad(s, _T["generatedBy"], self.ref(key), g))
+            self.literals(s, ("pic", rec.pic), ("participedia", rec.participedia))
+            self.refs(s, "generatedBy", rec.established_by)
 
     def programmes(self) -> None:
-        add, g = self.add, self.g
         for rec in self.records.of(Programme):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["Programme"], g))
-            if rec.type in FUNDING_TYPES:
-                add(quad(s, RDF_TYPE, _C["FundingScheme"], g))
-            self.common(s, rec)
-            add(quad(s, _T["dctype"], self.concept("programmetype", rec.type), g))
-            self.date(s, _T["start"], rec.start)
-            self.date(s, _T["end"], rec.end)
+            funding = ["FundingScheme"] if rec.type in FUNDING_TYPES else []
+            self.period(self.described(rec, "Programme", *funding, type_as=("dctype", "programmetype")), rec)
 
     def projects(self) -> None:
-        add, g = self.add, self.g
         for rec in self.records.of(Project):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["Project"], g))
-            self.common(s, rec)
-            if rec.acronym:
-                add(quad(s, _T["acronym"], literal(rec.acronym), g))
-            if rec.cordis_id:
-                add(quad(s, _T["cordis"], literal(rec.cordis_id), g))
-            for key in rec.funder:
-                add(quad(s, _T["funder"], self.ref(key), g))
-            self.date(s, _T["start"], rec.start)
-            self.date(s, _T["end"], rec.end)
+            s = self.described(rec, "Project")
+            self.literals(s, ("acronym", rec.acronym), ("cordis", rec.cordis_id))
+            self.refs(s, "funder", rec.funder)
+            self.period(s, rec)
 
     def events(self) -> None:
         add, g = self.add, self.g
         for rec in self.records.of(Event):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["Event"], g))
-            self.common(s, rec)
-            self.date(s, _T["start"], rec.start)
-            self.date(s, _T["end"], rec.end)
+            s = self.described(rec, "Event")
+            self.period(s, rec)
             if rec.city:
                 add(quad(s, _T["location"], self.ref(rec.city), g))
                 add(quad(s, _T["country"], iri(lookup(self.city_country[rec.city]).iri), g))  # type: ignore[union-attr]
@@ -252,8 +252,7 @@ class _RecordMapping:
             for key in rec.part_of:
                 if self.kind_of[key] == "event":
                     add(quad(s, _T["superEvent"], self.ref(key), g))
-            for key in rec.about:
-                add(quad(s, _T["about"], self.ref(key), g))
+            self.refs(s, "about", rec.about)
 
     def participation(self, rec: Participation) -> None:
         membership_quads(self.add, self.g, key=rec.key, agent=self.ref(rec.agent), target=self.ref(rec.target),
@@ -262,14 +261,9 @@ class _RecordMapping:
                          to_organisation=self.kind_of[rec.target] == "organisation")
 
     def outputs(self) -> None:
-        add, g = self.add, self.g
         for rec in self.records.of(Output):
-            s = self.ref(rec.id)
-            add(quad(s, RDF_TYPE, _C["Output"], g))
-            self.common(s, rec)
-            add(quad(s, _T["dctype"], self.concept("outputtype", rec.type), g))
-            for key in rec.producer:
-                add(quad(s, _T["generatedBy"], self.ref(key), g))
+            s = self.described(rec, "Output", type_as=("dctype", "outputtype"))
+            self.refs(s, "generatedBy", rec.producer)
             self.date(s, _T["datePublished"], rec.date)
 
     def claims(self) -> None:
@@ -281,8 +275,7 @@ class _RecordMapping:
             number = f" {rec.value}" if rec.value is not None else ""
             label = f"{names.get(rec.about, rec.about)}: {vocab.label('qualifier', rec.qualifier).lower()}{number} {vocab.label('quantity', rec.quantity).lower()}"
             add(quad(s, _T["label"], literal(label, lang="en"), g))
-            for key in rec.source:
-                add(quad(s, _T["source"], self.ref(key), g))
+            self.refs(s, "source", rec.source)
             if rec.note:
                 add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
             add(quad(s, _T["claimAbout"], self.ref(rec.about), g))
@@ -291,10 +284,8 @@ class _RecordMapping:
             if rec.value is not None:
                 datatype = XSD_DECIMAL if "." in rec.value else XSD_INTEGER
                 add(quad(s, _T["value"], literal(_canonical_number(rec.value), datatype), g))
-            self.date(s, _T["start"], rec.start)
-            self.date(s, _T["end"], rec.end)
-            for key in rec.context:
-                add(quad(s, _T["claimContext"], self.ref(key), g))
+            self.period(s, rec)
+            self.refs(s, "claimContext", rec.context)
 
     def describe_graph(self) -> None:
         """The graph describes itself: what it is, where it came from, under which licence."""
