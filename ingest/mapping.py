@@ -9,26 +9,10 @@ node with its own IRI (member, organisation, role, dates, an ``org:memberDuring`
 **plus** the shortcut triple (``org:memberOf`` for networks; ``dkg:participatesIn`` for projects,
 programmes and events; also ``schema:organizer`` for organisers and hosts, and
 ``dkg:coordinatedBy`` for coordinators), so that simple questions stay one-line queries.
-
-Examples
---------
->>> from ingest.records import require_records
->>> from ontology.vocab import load_vocabularies
->>> import ontology, pathlib
->>> records = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
->>> lines = record_quads(records, load_vocabularies(), "curated")
->>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)  # Nets4Dem, EC-NET
-2
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-
-import pyoxigraph as ox
-
-from ontology import ONTOLOGY_DIR
 from ontology.countries import lookup
 from ontology.namespaces import (ADMS, DCAT, DCTERMS, DKG, FOAF, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, TIME, WIKIDATA,
                          entity_iri, graph_iri)
@@ -39,8 +23,11 @@ from .records.fields import When
 from .records.models import Claim, City, Event, Organisation, Output, Participation, Programme, Project, Source
 from ontology.vocab import Vocabularies
 
-#: Turtle files loaded into the ``ontology`` named graph (shapes.ttl is for validation only).
-ONTOLOGY_FILES = ("democracy-kg.ttl", "methods.ttl", "classifications.ttl")
+# The ontology's own lines are Turtle read as N-Quads (ingest.turtle); the build asks for them here.
+from .turtle import ONTOLOGY_FILES, ontology_quads, turtle_quads
+
+__all__ = ["CASE_ROLE_SHORTCUTS", "COORDINATOR_ROLES", "CURATED_LICENCE", "FUNDING_TYPES", "ONTOLOGY_FILES",
+           "ORGANISER_ROLES", "membership_quads", "ontology_quads", "record_quads", "turtle_quads"]
 
 _T = {name: iri(str(term)) for name, term in {
     "label": RDFS.label, "source": DCTERMS.source, "description": DCTERMS.description, "note": SKOS.editorialNote,
@@ -81,183 +68,232 @@ CURATED_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated") -> list[str]:
-    """All N-Quads lines for a record set, in the named graph of ``source`` (unsorted)."""
-    g = iri(graph_iri(source))
-    out: list[str] = []
-    add = out.append
-    kind_of = {key: type(row.record).kind for key, row in records.index.items()}  # type: ignore[attr-defined]
+    """All N-Quads lines for a record set, in the named graph of ``source`` (unsorted).
 
-    def ref(key: str) -> str:
-        return iri(entity_iri(kind_of[key], key))
+    Parameters
+    ----------
+    records : RecordSet
+        Validated records (:func:`ingest.records.require_records`).
+    vocab : ontology.vocab.Vocabularies
+        The project's vocabularies: concept IRIs and labels.
+    source : str
+        The named graph ``graph/<source>`` the lines go into.
 
-    def concept(scheme: str, key: str) -> str:
-        return iri(vocab.iri(scheme, key))
+    Returns
+    -------
+    list of str
+        N-Quads lines, record type by record type, then the graph's own description.
 
-    def date(s: str, p: str, when: When | None) -> None:
+    Examples
+    --------
+    >>> from ingest.records import require_records
+    >>> from ontology.vocab import load_vocabularies
+    >>> import ontology, pathlib
+    >>> records = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
+    >>> lines = record_quads(records, load_vocabularies(), "curated")
+    >>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)  # Nets4Dem, EC-NET
+    2
+    """
+    mapping = _RecordMapping(records, vocab, source)
+    mapping.sources()
+    mapping.cities()
+    mapping.organisations()
+    mapping.programmes()
+    mapping.projects()
+    mapping.events()
+    for rec in records.of(Participation):
+        mapping.participation(rec)
+    mapping.outputs()
+    mapping.claims()
+    mapping.describe_graph()
+    return mapping.lines
+
+
+class _RecordMapping:
+    """The lines of one record set as they are written, with the lookups every record type uses:
+    a record's IRI by key (:meth:`ref`), a concept by scheme and key, a date when there is one."""
+
+    def __init__(self, records: RecordSet, vocab: Vocabularies, source: str) -> None:
+        self.records, self.vocab, self.source = records, vocab, source
+        self.g = iri(graph_iri(source))
+        self.lines: list[str] = []
+        self.add = self.lines.append
+        self.kind_of = {key: type(row.record).kind for key, row in records.index.items()}  # type: ignore[attr-defined]
+        self.city_country = {c.id: c.country for c in records.of(City)}
+
+    def ref(self, key: str) -> str:
+        return iri(entity_iri(self.kind_of[key], key))
+
+    def concept(self, scheme: str, key: str) -> str:
+        return iri(self.vocab.iri(scheme, key))
+
+    def date(self, s: str, p: str, when: When | None) -> None:
         if when is not None:
-            add(quad(s, p, literal(when.lexical, when.datatype), g))
+            self.add(quad(s, p, literal(when.lexical, when.datatype), self.g))
 
-    def common(s: str, rec) -> None:  # noqa: ANN001 - any described record
+    def literals(self, s: str, *pairs: tuple[str, str | None]) -> None:
+        """``s property "value"`` for each (property key, value) pair whose value is given."""
+        for prop, value in pairs:
+            if value:
+                self.add(quad(s, _T[prop], literal(value), self.g))
+
+    def refs(self, s: str, prop: str, keys) -> None:  # noqa: ANN001 - record keys
+        """``s property record`` for each record key."""
+        for key in keys:
+            self.add(quad(s, _T[prop], self.ref(key), self.g))
+
+    def period(self, s: str, rec) -> None:  # noqa: ANN001 - a record with start and end dates
+        self.date(s, _T["start"], rec.start)
+        self.date(s, _T["end"], rec.end)
+
+    def described(self, rec, *classes: str, type_as: tuple[str, str] | None = None) -> str:  # noqa: ANN001
+        """The record's node typed with ``classes`` (keys of ``_C``) and its :meth:`common` facts;
+        with ``type_as`` (property, scheme), also its ``type`` as a concept of that scheme."""
+        s = self.ref(rec.id)
+        for c in classes:
+            self.add(quad(s, RDF_TYPE, _C[c], self.g))
+        self.common(s, rec)
+        if type_as:
+            self.add(quad(s, _T[type_as[0]], self.concept(type_as[1], rec.type), self.g))
+        return s
+
+    def common(self, s: str, rec) -> None:  # noqa: ANN001 - any described record
+        """What every described record has: name, sources, note, description, concepts, website, parts."""
+        add, g = self.add, self.g
         add(quad(s, _T["label"], literal(rec.name), g))
-        for key in rec.source:
-            add(quad(s, _T["source"], ref(key), g))
+        self.refs(s, "source", rec.source)
         if rec.note:
             add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
         if getattr(rec, "description", None):
             add(quad(s, _T["description"], literal(rec.description, lang="en"), g))
         for key in getattr(rec, "methods", ()):
-            add(quad(s, _T["method"], concept("method", key), g))
+            add(quad(s, _T["method"], self.concept("method", key), g))
         for key in getattr(rec, "themes", ()):
-            add(quad(s, _T["theme"], concept("theme", key), g))
+            add(quad(s, _T["theme"], self.concept("theme", key), g))
         for key in getattr(rec, "audience", ()):
-            add(quad(s, _T["audience"], concept("audience", key), g))
+            add(quad(s, _T["audience"], self.concept("audience", key), g))
         if getattr(rec, "status", None):
-            add(quad(s, _T["status"], concept("status", rec.status), g))
+            add(quad(s, _T["status"], self.concept("status", rec.status), g))
         if getattr(rec, "website", None):
             add(quad(s, _T["url"], iri(rec.website), g))
-        for key in getattr(rec, "part_of", ()):
-            add(quad(s, _T["partOf"], ref(key), g))
+        self.refs(s, "partOf", getattr(rec, "part_of", ()))
 
-    sources = [r.record for r in records.rows.get(Source, [])]
-    for rec in sources:
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["SourceDocument"], g))
-        add(quad(s, RDF_TYPE, _C["Entity"], g))
-        add(quad(s, _T["title"], literal(rec.title, lang="en"), g))
-        add(quad(s, _T["label"], literal(rec.title, lang="en"), g))
-        add(quad(s, _T["dctype"], concept("sourcetype", rec.type), g))
-        if rec.url:
-            add(quad(s, _T["url"], iri(rec.url), g))
-        if rec.publisher:
-            add(quad(s, _T["publisher"], literal(rec.publisher), g))
-        date(s, _T["retrieved"], rec.retrieved)
-        if rec.licence:
-            add(quad(s, _T["license"], iri(rec.licence), g))
-        if rec.note:
-            add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
-        add(quad(g, _T["derivedFrom"], s, g))
+    def sources(self) -> None:
+        add, g = self.add, self.g
+        for rec in [r.record for r in self.records.rows.get(Source, [])]:
+            s = self.ref(rec.id)
+            add(quad(s, RDF_TYPE, _C["SourceDocument"], g))
+            add(quad(s, RDF_TYPE, _C["Entity"], g))
+            add(quad(s, _T["title"], literal(rec.title, lang="en"), g))
+            add(quad(s, _T["label"], literal(rec.title, lang="en"), g))
+            add(quad(s, _T["dctype"], self.concept("sourcetype", rec.type), g))
+            if rec.url:
+                add(quad(s, _T["url"], iri(rec.url), g))
+            if rec.publisher:
+                add(quad(s, _T["publisher"], literal(rec.publisher), g))
+            self.date(s, _T["retrieved"], rec.retrieved)
+            if rec.licence:
+                add(quad(s, _T["license"], iri(rec.licence), g))
+            if rec.note:
+                add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
+            add(quad(g, _T["derivedFrom"], s, g))
 
-    for rec in records.of(City):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["City"], g))
-        common(s, rec)
-        country = iri(lookup(rec.country).iri)  # type: ignore[union-attr]
-        add(quad(s, _T["containedIn"], country, g))
-        add(quad(s, _T["country"], country, g))
-        if rec.wikidata:
-            add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
+    def cities(self) -> None:
+        add, g = self.add, self.g
+        for rec in self.records.of(City):
+            s = self.described(rec, "City")
+            country = iri(lookup(rec.country).iri)  # type: ignore[union-attr]
+            add(quad(s, _T["containedIn"], country, g))
+            add(quad(s, _T["country"], country, g))
+            if rec.wikidata:
+                add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
 
-    city_country = {c.id: c.country for c in records.of(City)}
-    for rec in records.of(Organisation):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Organization"], g))
-        common(s, rec)
-        add(quad(s, _T["classification"], concept("orgtype", rec.type), g))
-        for name in rec.alt_names:
-            add(quad(s, _T["alt"], literal(name), g))
-        if rec.acronym:
-            add(quad(s, _T["acronym"], literal(rec.acronym), g))
-        if rec.city:
-            add(quad(s, _T["location"], ref(rec.city), g))
-        country = rec.country or city_country.get(rec.city or "")
-        if country:
-            add(quad(s, _T["country"], iri(lookup(country).iri), g))  # type: ignore[union-attr]
-        if rec.wikidata:
-            add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
-        if rec.pic:
-            add(quad(s, _T["pic"], literal(rec.pic), g))
-        if rec.participedia:
-            add(quad(s, _T["participedia"], literal(rec.participedia), g))
-        for key in rec.established_by:
-            add(quad(s, _T["generatedBy"], ref(key), g))
+    def organisations(self) -> None:
+        add, g = self.add, self.g
+        for rec in self.records.of(Organisation):
+            s = self.described(rec, "Organization", type_as=("classification", "orgtype"))
+            for name in rec.alt_names:
+                add(quad(s, _T["alt"], literal(name), g))
+            if rec.acronym:
+                add(quad(s, _T["acronym"], literal(rec.acronym), g))
+            if rec.city:
+                add(quad(s, _T["location"], self.ref(rec.city), g))
+            # An organisation without a country of its own is in its city's.
+            country = rec.country or self.city_country.get(rec.city or "")
+            if country:
+                add(quad(s, _T["country"], iri(lookup(country).iri), g))  # type: ignore[union-attr]
+            if rec.wikidata:
+                add(quad(s, _T["sameAs"], iri(f"{WIKIDATA}{rec.wikidata}"), g))
+            self.literals(s, ("pic", rec.pic), ("participedia", rec.participedia))
+            self.refs(s, "generatedBy", rec.established_by)
 
-    for rec in records.of(Programme):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Programme"], g))
-        if rec.type in FUNDING_TYPES:
-            add(quad(s, RDF_TYPE, _C["FundingScheme"], g))
-        common(s, rec)
-        add(quad(s, _T["dctype"], concept("programmetype", rec.type), g))
-        date(s, _T["start"], rec.start)
-        date(s, _T["end"], rec.end)
+    def programmes(self) -> None:
+        for rec in self.records.of(Programme):
+            funding = ["FundingScheme"] if rec.type in FUNDING_TYPES else []
+            self.period(self.described(rec, "Programme", *funding, type_as=("dctype", "programmetype")), rec)
 
-    for rec in records.of(Project):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Project"], g))
-        common(s, rec)
-        if rec.acronym:
-            add(quad(s, _T["acronym"], literal(rec.acronym), g))
-        if rec.cordis_id:
-            add(quad(s, _T["cordis"], literal(rec.cordis_id), g))
-        for key in rec.funder:
-            add(quad(s, _T["funder"], ref(key), g))
-        date(s, _T["start"], rec.start)
-        date(s, _T["end"], rec.end)
+    def projects(self) -> None:
+        for rec in self.records.of(Project):
+            s = self.described(rec, "Project")
+            self.literals(s, ("acronym", rec.acronym), ("cordis", rec.cordis_id))
+            self.refs(s, "funder", rec.funder)
+            self.period(s, rec)
 
-    for rec in records.of(Event):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Event"], g))
-        common(s, rec)
-        date(s, _T["start"], rec.start)
-        date(s, _T["end"], rec.end)
-        if rec.city:
-            add(quad(s, _T["location"], ref(rec.city), g))
-            add(quad(s, _T["country"], iri(lookup(city_country[rec.city]).iri), g))  # type: ignore[union-attr]
-        if rec.online is not None:
-            add(quad(s, _T["attendance"], _C["online" if rec.online else "offline"], g))
-        for key in rec.part_of:
-            if kind_of[key] == "event":
-                add(quad(s, _T["superEvent"], ref(key), g))
-        for key in rec.about:
-            add(quad(s, _T["about"], ref(key), g))
+    def events(self) -> None:
+        add, g = self.add, self.g
+        for rec in self.records.of(Event):
+            s = self.described(rec, "Event")
+            self.period(s, rec)
+            if rec.city:
+                add(quad(s, _T["location"], self.ref(rec.city), g))
+                add(quad(s, _T["country"], iri(lookup(self.city_country[rec.city]).iri), g))  # type: ignore[union-attr]
+            if rec.online is not None:
+                add(quad(s, _T["attendance"], _C["online" if rec.online else "offline"], g))
+            for key in rec.part_of:
+                if self.kind_of[key] == "event":
+                    add(quad(s, _T["superEvent"], self.ref(key), g))
+            self.refs(s, "about", rec.about)
 
-    for rec in records.of(Participation):
-        _participation(rec, ref, concept, kind_of, g, add)
+    def participation(self, rec: Participation) -> None:
+        membership_quads(self.add, self.g, key=rec.key, agent=self.ref(rec.agent), target=self.ref(rec.target),
+                         role=rec.role, role_iri=self.concept("role", rec.role), sources=[self.ref(k) for k in rec.source],
+                         start=rec.start, end=rec.end, note=rec.note, contribution=rec.contribution,
+                         to_organisation=self.kind_of[rec.target] == "organisation")
 
-    for rec in records.of(Output):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Output"], g))
-        common(s, rec)
-        add(quad(s, _T["dctype"], concept("outputtype", rec.type), g))
-        for key in rec.producer:
-            add(quad(s, _T["generatedBy"], ref(key), g))
-        date(s, _T["datePublished"], rec.date)
+    def outputs(self) -> None:
+        for rec in self.records.of(Output):
+            s = self.described(rec, "Output", type_as=("dctype", "outputtype"))
+            self.refs(s, "generatedBy", rec.producer)
+            self.date(s, _T["datePublished"], rec.date)
 
-    names = {key: row.record.name for key, row in records.index.items() if hasattr(row.record, "name")}
-    for rec in records.of(Claim):
-        s = ref(rec.id)
-        add(quad(s, RDF_TYPE, _C["Claim"], g))
-        number = f" {rec.value}" if rec.value is not None else ""
-        label = f"{names.get(rec.about, rec.about)}: {vocab.label('qualifier', rec.qualifier).lower()}{number} {vocab.label('quantity', rec.quantity).lower()}"
-        add(quad(s, _T["label"], literal(label, lang="en"), g))
-        for key in rec.source:
-            add(quad(s, _T["source"], ref(key), g))
-        if rec.note:
-            add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
-        add(quad(s, _T["claimAbout"], ref(rec.about), g))
-        add(quad(s, _T["quantityKind"], concept("quantity", rec.quantity), g))
-        add(quad(s, _T["qualifier"], concept("qualifier", rec.qualifier), g))
-        if rec.value is not None:
-            datatype = XSD_DECIMAL if "." in rec.value else XSD_INTEGER
-            add(quad(s, _T["value"], literal(_canonical_number(rec.value), datatype), g))
-        date(s, _T["start"], rec.start)
-        date(s, _T["end"], rec.end)
-        for key in rec.context:
-            add(quad(s, _T["claimContext"], ref(key), g))
+    def claims(self) -> None:
+        add, g, vocab = self.add, self.g, self.vocab
+        names = {key: row.record.name for key, row in self.records.index.items() if hasattr(row.record, "name")}
+        for rec in self.records.of(Claim):
+            s = self.ref(rec.id)
+            add(quad(s, RDF_TYPE, _C["Claim"], g))
+            number = f" {rec.value}" if rec.value is not None else ""
+            label = f"{names.get(rec.about, rec.about)}: {vocab.label('qualifier', rec.qualifier).lower()}{number} {vocab.label('quantity', rec.quantity).lower()}"
+            add(quad(s, _T["label"], literal(label, lang="en"), g))
+            self.refs(s, "source", rec.source)
+            if rec.note:
+                add(quad(s, _T["note"], literal(rec.note, lang="en"), g))
+            add(quad(s, _T["claimAbout"], self.ref(rec.about), g))
+            add(quad(s, _T["quantityKind"], self.concept("quantity", rec.quantity), g))
+            add(quad(s, _T["qualifier"], self.concept("qualifier", rec.qualifier), g))
+            if rec.value is not None:
+                datatype = XSD_DECIMAL if "." in rec.value else XSD_INTEGER
+                add(quad(s, _T["value"], literal(_canonical_number(rec.value), datatype), g))
+            self.period(s, rec)
+            self.refs(s, "claimContext", rec.context)
 
-    # The graph describes itself: what it is, where it came from, under which licence.
-    add(quad(g, RDF_TYPE, _C["Dataset"], g))
-    add(quad(g, RDF_TYPE, _C["Entity"], g))
-    add(quad(g, _T["title"], literal(f"democracy-kg: {source} records", lang="en"), g))
-    add(quad(g, _T["license"], iri(CURATED_LICENCE), g))
-    return out
-
-
-def _participation(rec: Participation, ref, concept, kind_of, g: str, add) -> None:  # noqa: ANN001
-    membership_quads(add, g, key=rec.key, agent=ref(rec.agent), target=ref(rec.target), role=rec.role,
-                     role_iri=concept("role", rec.role), sources=[ref(k) for k in rec.source],
-                     start=rec.start, end=rec.end, note=rec.note, contribution=rec.contribution,
-                     to_organisation=kind_of[rec.target] == "organisation")
+    def describe_graph(self) -> None:
+        """The graph describes itself: what it is, where it came from, under which licence."""
+        g = self.g
+        self.add(quad(g, RDF_TYPE, _C["Dataset"], g))
+        self.add(quad(g, RDF_TYPE, _C["Entity"], g))
+        self.add(quad(g, _T["title"], literal(f"democracy-kg: {self.source} records", lang="en"), g))
+        self.add(quad(g, _T["license"], iri(CURATED_LICENCE), g))
 
 
 def membership_quads(add, g: str, *, key: str, agent: str, target: str, role: str, role_iri: str,  # noqa: ANN001
@@ -324,29 +360,3 @@ def _canonical_number(text: str) -> str:
     whole, frac = text.split(".", 1)
     frac = frac.rstrip("0") or "0"
     return f"{int(whole or '0')}.{frac}"
-
-
-def turtle_quads(paths: Iterable[Path], graph: str) -> list[str]:
-    """N-Quads lines for Turtle files, in one named graph; blank nodes are refused.
-
-    Lines are written with :mod:`ontology.nquads`, so they sort and dump exactly like generated ones.
-    """
-    g = iri(graph_iri(graph))
-    out = []
-    for path in paths:
-        for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
-            if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
-                raise ValueError(f"{path.name}: blank node in {t}; give every resource an IRI")
-            out.append(quad(iri(t.subject.value), iri(t.predicate.value), _term(t.object), g))
-    return out
-
-
-def _term(term: ox.NamedNode | ox.Literal) -> str:
-    if isinstance(term, ox.NamedNode):
-        return iri(term.value)
-    return literal(term.value, term.datatype.value, term.language)
-
-
-def ontology_quads(ontology_dir: Path = ONTOLOGY_DIR) -> list[str]:
-    """The ontology and vocabularies, as N-Quads lines in the ``ontology`` graph."""
-    return turtle_quads((ontology_dir / name for name in ONTOLOGY_FILES), "ontology")

@@ -55,11 +55,11 @@ def assemblies_quads(path: Path | str, source: str = "assemblies", *, title: str
     path : Path or str
         ``register.csv``, or the data package directory holding it.
     source : str
-        The source's name: the lines go into the named graph ``graph/<source>``.
+        Names the graph the cases go into (``graph/<source>``) and the register's source document.
     title, retrieved : str
-        The source document's title and the date the register was retrieved (``YYYY-MM-DD``).
+        How the source document is titled, and when the register was downloaded (``YYYY-MM-DD``).
     vocab : ontology.vocab.Vocabularies, optional
-        The project's vocabularies (loaded when not given).
+        Concepts for methods, roles, statuses, themes and organisation types (loaded when not given).
 
     Returns
     -------

@@ -59,12 +59,12 @@ def participants(text: str) -> int | None:
     Raises ``ValueError`` for anything else (fractions, negative or absurdly large numbers).
     """
     text = text.strip()
-    if not text:
-        return None
     m = _COUNT.match(text)
-    if m is None:
+    if m:
+        return int(m.group(1))
+    if text:
         raise ValueError("not a whole number of participants")
-    return int(m.group(1))
+    return None
 
 
 def read_register(path: Path) -> tuple[list[str], list[tuple[int, list[str], str]]]:

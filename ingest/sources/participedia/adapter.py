@@ -168,9 +168,15 @@ class _Mapping:
                     continue
                 yield _Entry(file, line, pid, row)
 
-    def mapped(self, entry: _Entry, label: str) -> None:
+    def mapped(self, subject: str, entry: _Entry, kind: str, label: str) -> bool:
+        """Whether the row is mapped (:meth:`first_good_row`); if so, what every entry has is
+        written (:meth:`describe_entry`) and the row is counted as kept."""
+        if not self.first_good_row(subject, entry, kind):
+            return False
+        self.describe_entry(subject, entry, kind)
         self.ledgers[entry.file].kept += 1
         self.count(f"{label} mapped")
+        return True
 
     def result(self, source: str, files: list[Path]) -> SourceResult:
         """The run's lines, rejects, counts and ledgers, once every row is mapped."""
@@ -186,10 +192,8 @@ class _Mapping:
 
     def map_method(self, entry: _Entry) -> None:
         m = iri(entity_iri("participedia-method", entry.pid))
-        if not self.first_good_row(m, entry, "method"):
+        if not self.mapped(m, entry, "method", "methods"):
             return
-        self.describe_entry(m, entry, "method")
-        self.mapped(entry, "methods")
         self.nodes.method(entry.pid, clean_text(entry.row.get("title", "")))
         self.iap2_level(m, entry)
         self.facets(m, entry)
@@ -198,10 +202,8 @@ class _Mapping:
 
     def map_organisation(self, entry: _Entry) -> None:
         o = iri(entity_iri("organisation", f"participedia-{entry.pid}"))
-        if not self.first_good_row(o, entry, "organization"):
+        if not self.mapped(o, entry, "organization", "organisations"):
             return
-        self.describe_entry(o, entry, "organization")
-        self.mapped(entry, "organisations")
         self.nodes.organisation(entry.pid, clean_text(entry.row["title"]))
         self.sector_types(o, entry)
         self.place(o, entry)
@@ -210,10 +212,8 @@ class _Mapping:
 
     def map_case(self, entry: _Entry) -> None:
         c = iri(entity_iri("case", f"participedia-{entry.pid}"))
-        if not self.first_good_row(c, entry, "case"):
+        if not self.mapped(c, entry, "case", "cases"):
             return
-        self.describe_entry(c, entry, "case")
-        self.mapped(entry, "cases")
         self.add(quad(c, RDF_TYPE, _C["Case"], self.g))
         self.add(quad(c, _T["label"], literal(clean_text(entry.row.get("title", ""))), self.g))
         dates = start_and_end(entry.row, "start_date", "end_date",

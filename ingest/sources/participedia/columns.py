@@ -5,13 +5,6 @@ flag (:data:`FLAGS`), or deliberately left out with the reason (:data:`LEFT_OUT`
 ``docs/sources.md``); any other column is reported once per file (:func:`unmapped_columns`).
 The value maps for ``sector`` (:data:`SECTORS`) and ``public_spectrum`` (:data:`IAP2`) are here
 too: they say what a cell's value becomes in the project's own vocabularies.
-
-Examples
---------
->>> column_stem("purposes_2"), column_stem("is_component_of_id"), column_stem("files_count")
-('purposes', 'is_component_of_id', 'files_count')
->>> field_values({"purposes_1": "deliberative", "purposes_2": " n/a", "purposes_3": " teach"}, "purposes")
-['deliberative', 'teach']
 """
 
 from __future__ import annotations

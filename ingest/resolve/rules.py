@@ -1,90 +1,30 @@
-"""Entity resolution: one canonical organisation for the same body described by several sources.
+"""The resolution rules, in order, over clusters that refuse forbidden merges; and their output.
 
-Each source keeps its own IRIs (``organisation:eurocities`` from the curated records,
-``organisation:pic-999999999`` from CORDIS, ``organisation:participedia-901`` from
-Participedia). Resolution finds which of them are the same organisation and writes, into its
-own named graph ``graph/resolution``, ``owl:sameAs`` from every other member to the cluster's
-canonical IRI and ``dkg:canonical`` from every member (the canonical one included), so analyses
-and maps can group by ``dkg:canonical`` while SPARQL still shows which source said what.
-
-Rules, in this order (:data:`NAME_THRESHOLD` is the fuzzy cut-off):
-
-1. curator pins (``same``) from ``data/records/resolution.csv`` merge; curator forbids
-   (``different``) are never merged by any later rule;
-2. shared identifiers merge: PIC, Participedia id, Wikidata item, web domain (catalogue hosts
-   such as participedia.net are not an organisation's domain);
-3. names merge within the same country only, between different sources only: names are
-   normalised (case, accents, punctuation, legal-form suffixes such as ``gGmbH`` or ``AISBL``,
-   a leading "The"); equal normalised names score 100, otherwise rapidfuzz's
-   ``token_sort_ratio`` must reach the threshold, and numbers in the names must agree ("School 2"
-   is not "School 3"). Candidates are compared only inside blocks of the same country and the
-   same first three letters, and only across two sources (blocking, not all pairs); the best
-   scores merge first;
-4. an organisation without a country (a facilitator named by the assemblies register, say)
-   joins another source's organisation whose normalised name is exactly the same, but only when
-   that name is unambiguous: all the organisations with a country that bear it are already one
-   cluster. Otherwise organisations without a country are merged by identifiers only.
-
-Two clusters are never merged when they hold different values of the same identifier (two
-PICs, two Wikidata items): the identifiers say they are different organisations.
-
-The canonical IRI of a cluster is the member of the highest-priority source (curated records
-first, then sources in configuration order), ties broken by the smallest IRI.
-
-Examples
---------
->>> normalise_org_name("The Democracy Reporting International gGmbH")
-'democracy reporting international'
->>> normalise_org_name("EUROCITIES AISBL"), normalise_org_name("Università di Bologna")
-('eurocities', 'universita di bologna')
+:func:`resolve` applies the four rules of :mod:`ingest.resolve` one after the other to a
+:class:`_Clusters` (union-find) of the organisations, then writes ``graph/resolution`` and the
+match report.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from rapidfuzz import fuzz, process
 
-from .csvsafe import spreadsheet_safe
-from ontology.namespaces import DCAT, DCTERMS, DKG, ORG, OWL, RDFS, SCHEMA, SKOS, graph_iri
+from ontology.namespaces import DCAT, DCTERMS, DKG, OWL, RDFS, graph_iri
 from ontology.nquads import RDF_TYPE, iri, literal, quad
 
-from .records.load import Problem
+from ..csvsafe import spreadsheet_safe
+from ..records.load import Problem
+from .decisions import RESOLUTION_FILE, read_decisions
+from .entities import Entity, normalise_org_name, organisations
 
 NAME_THRESHOLD = 92
-RESOLUTION_FILE = "resolution.csv"
-#: Legal-form and similar suffix words dropped before names are compared.
-LEGAL_FORMS = frozenset("""
-    gmbh ggmbh ag ev e v aisbl asbl ivzw vzw sa sas sarl srl spa s p a sl slu bv b v nv n v
-    ltd limited plc llc inc corp co cic cio oy ab as aps a s ks kft zrt sro s r o doo d o o
-    ug kg ohg eg ry foundation
-""".split())
-CATALOGUE_HOSTS = frozenset({"participedia.net", "cordis.europa.eu", "ec.europa.eu", "www.wikidata.org",
-                             "wikidata.org", "europa.eu"})
-_P = {name: iri(str(term)) for name, term in {
-    "label": RDFS.label, "alt": SKOS.altLabel, "country": DKG.country, "pic": DKG.pic,
-    "participedia": DKG.participediaId, "sameAs": SCHEMA.sameAs, "url": SCHEMA.url,
-}.items()}
-_ORGANIZATION = iri(str(ORG.Organization))
-_WANTED = frozenset(_P.values()) | {RDF_TYPE}
-_UNESCAPE = re.compile(r'\\(["\\nrt]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
 _DIGITS = re.compile(r"\d+")
-_SIMPLE = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
-
-
-@dataclass
-class Entity:
-    iri: str
-    graph: str
-    names: list[str] = field(default_factory=list)
-    country: str | None = None
-    ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
 
 @dataclass
@@ -105,65 +45,6 @@ class Resolution:
     matches: list[Match]
     counts: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
-
-
-def normalise_org_name(name: str) -> str:
-    """A name folded for comparison: accents, case, punctuation, legal forms, a leading "the"."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    while words and words[-1] in LEGAL_FORMS:
-        words.pop()
-    return " ".join(words)
-
-
-def _unescape(body: str) -> str:
-    def one(m: re.Match) -> str:
-        code = m.group(1)
-        return _SIMPLE[code] if code in _SIMPLE else chr(int(code[1:], 16))
-    return _UNESCAPE.sub(one, body)
-
-
-def _literal_value(term: str) -> str:
-    end = term.rfind('"')
-    return _unescape(term[1:end])
-
-
-def organisations(lines: list[str]) -> dict[str, Entity]:
-    """The organisations in some N-Quads lines, with names, country and identifiers."""
-    facts: list[tuple[str, str, str, str]] = []
-    for line in lines:
-        s, p, rest = line.split(" ", 2)
-        if p not in _WANTED:
-            continue
-        cut = rest.rfind(" <")
-        facts.append((s, p, rest[:cut], rest[cut + 1:-2]))
-    entities: dict[str, Entity] = {}
-    for s, p, o, g in facts:
-        if p == RDF_TYPE and o == _ORGANIZATION:
-            entities.setdefault(s[1:-1], Entity(s[1:-1], g[1:-1]))
-    for s, p, o, g in facts:
-        e = entities.get(s[1:-1])
-        if e is None or p == RDF_TYPE:
-            continue
-        if p in (_P["label"], _P["alt"]):
-            e.names.append(_literal_value(o))
-        elif p == _P["country"]:
-            e.country = o[1:-1]
-        elif p == _P["pic"]:
-            e.ids["PIC"].add(_literal_value(o))
-        elif p == _P["participedia"]:
-            e.ids["Participedia id"].add(_literal_value(o))
-        elif p == _P["sameAs"] and "wikidata.org/entity/" in o:
-            e.ids["Wikidata"].add(o[1:-1].rsplit("/", 1)[-1])
-        elif p == _P["url"]:
-            host = (urlsplit(o[1:-1]).hostname or "").removeprefix("www.")
-            if host and host not in CATALOGUE_HOSTS and "www." + host not in CATALOGUE_HOSTS:
-                e.ids["web domain"].add(host)
-    for e in entities.values():
-        e.names = sorted(set(e.names))
-    return entities
 
 
 class _Clusters:
@@ -208,56 +89,55 @@ class _Clusters:
         return True
 
 
-def read_decisions(path: Path | None) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]], list[Problem]]:
-    """Curator pins and forbids: rows ``a,b,decision,note`` with decision ``same`` or ``different``.
-
-    ``a`` and ``b`` are entity IRIs or ``organisation:<key>`` short forms.
-    """
-    pins, forbids, problems = [], [], []
-    if path is None or not path.is_file():
-        return pins, forbids, problems
-    from ontology.namespaces import ID
-
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        if reader.fieldnames is None or not {"a", "b", "decision"} <= set(reader.fieldnames):
-            return pins, forbids, [Problem(path.name, 1, "", "", "expected the columns a,b,decision,note")]
-        for row in reader:
-            line = reader.line_num
-            a, b = (_expand(row["a"] or "", str(ID)), _expand(row["b"] or "", str(ID)))
-            if not a or not b:
-                problems.append(Problem(path.name, line, "a" if not a else "b", row["a"] if not a else row["b"],
-                                        "expected an IRI or organisation:<key>"))
-                continue
-            decision = (row["decision"] or "").strip()
-            if decision == "same":
-                pins.append((a, b, (row.get("note") or "").strip()))
-            elif decision == "different":
-                forbids.append((a, b))
-            else:
-                problems.append(Problem(path.name, line, "decision", decision, "expected same or different"))
-    return pins, forbids, problems
-
-
-def _expand(text: str, base: str) -> str:
-    text = text.strip()
-    if text.startswith(("http://", "https://")):
-        return text
-    if ":" in text:
-        kind, key = text.split(":", 1)
-        if kind and key:
-            return f"{base}{kind}/{key}"
-    return ""
-
-
 def resolve(lines: list[str], source_order: list[str], decisions: Path | None = None,
             threshold: int = NAME_THRESHOLD) -> Resolution:
-    """Resolve the organisations in ``lines``; ``source_order`` lists source names by priority."""
+    """Resolve the organisations in ``lines``; ``source_order`` lists source names by priority.
+
+    Parameters
+    ----------
+    lines : list of str
+        N-Quads lines of every graph that describes organisations.
+    source_order : list of str
+        Source (graph) names, highest priority first: a cluster's canonical IRI is its member
+        from the first of them.
+    decisions : Path, optional
+        The curator's ``resolution.csv`` (pins and forbids).
+    threshold : int
+        The fuzzy name score (0-100) two names must reach to merge.
+
+    Returns
+    -------
+    Resolution
+        The ``graph/resolution`` lines, the matches (one per merged member), counts by rule,
+        and problems in the decisions file.
+
+    Examples
+    --------
+    >>> org, pic = "<http://www.w3.org/ns/org#Organization>", "<https://w3id.org/democracy-kg/ontology#pic>"
+    >>> lines = [quad(iri(f"https://example.org/{k}"), p, v, iri(f"https://example.org/graph/{k[0]}"))
+    ...          for k in ("a1", "b1") for p, v in ((RDF_TYPE, org), (pic, literal("999999999")))]
+    >>> resolve(lines, ["a", "b"]).counts["merged by identifier"]
+    1
+    """
     entities = organisations(lines)
     pins, forbids, problems = read_decisions(decisions)
     clusters = _Clusters(entities, forbids)
     counts = {"organisations": len(entities), "merged by curator": 0, "merged by identifier": 0,
               "merged by name": 0, "blocked by conflicting identifiers": 0}
+    _merge_pinned(pins, entities, clusters, counts, problems)
+    _merge_by_identifier(entities, clusters, counts)
+    # Names, folded once for rules 3 and 4.
+    folded = {k: {normalise_org_name(n) for n in e.names} for k, e in entities.items()}
+    _merge_by_name(_name_candidates(entities, folded, threshold), clusters, counts)
+    _merge_by_name_without_country(entities, folded, clusters, counts)
+    out, matches = _resolution_lines(entities, clusters, source_order, threshold)
+    counts["clusters"] = sum(1 for m in clusters.members.values() if len(m) > 1)
+    return Resolution(out, matches, counts, problems)
+
+
+def _merge_pinned(pins: list[tuple[str, str, str]], entities: dict[str, Entity], clusters: _Clusters,
+                  counts: dict[str, int], problems: list[Problem]) -> None:
+    """Rule 1: the curator's pins merge, whatever the identifiers say."""
     for a, b, note in pins:
         missing = [x for x in (a, b) if x not in entities]
         if missing:
@@ -266,6 +146,10 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
             continue
         if clusters.union(a, b, "curator", 100, note or "pinned in resolution.csv", force=True):
             counts["merged by curator"] += 1
+
+
+def _merge_by_identifier(entities: dict[str, Entity], clusters: _Clusters, counts: dict[str, int]) -> None:
+    """Rule 2: organisations holding the same identifier merge (unless others conflict)."""
     for kind in ("PIC", "Participedia id", "Wikidata", "web domain"):
         holders: dict[str, list[str]] = defaultdict(list)
         for k in sorted(entities):
@@ -277,8 +161,11 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
                     counts["merged by identifier"] += 1
                 elif clusters.find(members[0]) != clusters.find(other):
                     counts["blocked by conflicting identifiers"] += 1
-    # Names, folded once for rules 3 and 4.
-    folded = {k: {normalise_org_name(n) for n in e.names} for k, e in entities.items()}
+
+
+def _name_candidates(entities: dict[str, Entity], folded: dict[str, set[str]],
+                     threshold: int) -> list[tuple[int, str, str, str, str, str]]:
+    """Rule 3's pairs: (-score, a, b, name a, name b, country) of names alike within one country."""
     # Names: blocks of (country, first three letters), compared across sources only.
     blocks: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for k in sorted(entities):
@@ -307,14 +194,23 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
                         continue  # "School 2" and "School 3" are different bodies
                     score = 100 if na == nb else int(scores[i, j])
                     candidates.append((-score, a, b, na, nb, country))
-    # Best first: a name that resembles two others joins the closer one.
+    return candidates
+
+
+def _merge_by_name(candidates: list[tuple[int, str, str, str, str, str]], clusters: _Clusters,
+                   counts: dict[str, int]) -> None:
+    """Rule 3: names alike within one country merge, best first: a name that resembles two others
+    joins the closer one."""
     for negative, a, b, na, nb, country in sorted(candidates):
         if clusters.union(a, b, "name", -negative, f"{na!r} ~ {nb!r} in {country.rsplit('/', 1)[-1]}"):
             counts["merged by name"] += 1
         elif clusters.find(a) != clusters.find(b):
             counts["blocked by conflicting identifiers"] += 1
 
-    # Organisations without a country: exact, unambiguous names only (rule 4).
+
+def _merge_by_name_without_country(entities: dict[str, Entity], folded: dict[str, set[str]], clusters: _Clusters,
+                                   counts: dict[str, int]) -> None:
+    """Rule 4: organisations without a country: exact, unambiguous names only."""
     counts["merged by name without country"] = 0
     named: dict[str, list[str]] = defaultdict(list)
     for k in sorted(entities):
@@ -337,6 +233,11 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
             else:
                 counts["blocked by conflicting identifiers"] += 1
 
+
+def _resolution_lines(entities: dict[str, Entity], clusters: _Clusters, source_order: list[str],
+                      threshold: int) -> tuple[list[str], list[Match]]:
+    """``graph/resolution``: its description, then ``dkg:canonical`` and ``owl:sameAs`` of every
+    merged cluster's members; and the matches, one per member that is not canonical."""
     priority = {graph_iri(name): i for i, name in enumerate(source_order)}
     g = iri(graph_iri("resolution"))
     out = _describe(g, threshold)
@@ -352,8 +253,7 @@ def resolve(lines: list[str], source_order: list[str], decisions: Path | None = 
                 out.append(quad(iri(m), same_as, iri(canonical), g))
                 rule, score, evidence = clusters.evidence.get(m, ("", 0, ""))
                 matches.append(Match(canonical, m, entities[m].graph.rsplit("/", 1)[-1], rule, score, evidence))
-    counts["clusters"] = sum(1 for m in clusters.members.values() if len(m) > 1)
-    return Resolution(out, matches, counts, problems)
+    return out, matches
 
 
 def _describe(g: str, threshold: int) -> list[str]:
