@@ -25,6 +25,7 @@ import math
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,10 +49,14 @@ def _child(mode: str, records: str, out: str, sources: str | None = None) -> Non
         t = time.perf_counter()
         ox.Store(out).bulk_load(path=records, format=ox.RdfFormat.N_QUADS)
         timings = {"bulk_load": time.perf_counter() - t}
-    elif mode in ("dkg", "dkg+pyshacl"):
+    elif mode in ("dkg", "dkg+pyshacl", "dkg-critical"):
         from graph.build import build
 
-        result = build(records, out, shacl="pyshacl" if mode == "dkg+pyshacl" else "oxigraph", sources=sources)
+        # dkg-critical: until `current` points to the new release (what the user waits for with
+        # `dkg build`, whose TriG and Turtle are written by a detached process afterwards);
+        # dkg: the same plus the derived dumps written after the swap in this process.
+        result = build(records, out, shacl="pyshacl" if mode == "dkg+pyshacl" else "oxigraph", sources=sources,
+                       derived="none" if mode == "dkg-critical" else "after")
         triples, timings = result.triples, result.timings
     else:
         import rdflib
@@ -94,6 +99,9 @@ def main() -> None:
     parser.add_argument("--naive-max-scale", type=float, default=1.0)
     parser.add_argument("--child", nargs=3)
     parser.add_argument("--child-sources")
+    parser.add_argument("--ratio-scales", default="1", help="scales at which build / bulk_load ratios are "
+                        "measured, 3 interleaved repeats each (issue 19); empty: none")
+    parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     if args.child:
         _child(*args.child, sources=args.child_sources)
@@ -103,7 +111,7 @@ def main() -> None:
 
     speed = measure()  # the machine's speed as the run starts (benchmarks/machine.py)
 
-    scales = [float(s) for s in args.scales.split(",")]
+    scales = [float(s) for s in args.scales.split(",") if s]
     shacl_scales = {float(s) for s in args.pyshacl_scales.split(",") if s}
     rows = []
     with tempfile.TemporaryDirectory(prefix="dkg-bench-") as tmp:
@@ -124,7 +132,61 @@ def main() -> None:
                 record_row("build", r)
                 print(f"scale {scale:>4} {mode:<10} {r['triples']:>9} triples {r['seconds']:8.1f} s "
                       f"{r['tps']:>9.0f} triples/s peak {r['peak_mb']:7.0f} MB", flush=True)
-    _write(rows, scales, speed)
+    if rows:
+        _write(rows, scales, speed)
+    ratio_scales = [float(x) for x in args.ratio_scales.split(",") if x]
+    if ratio_scales:
+        _ratios(ratio_scales, args.repeats, speed)
+
+
+def _ratios(scales: list[float], repeats: int, speed: dict[str, float]) -> None:
+    """Build against the store's own bulk_load of the same quads, interleaved in one run (issue 19)."""
+    import statistics
+
+    from machine import measure, reference_line
+    from synthetic import generate
+
+    lines = [f"\n## Build / bulk_load ratios, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC} "
+             f"(median of {repeats} interleaved runs)\n", reference_line(speed, measure()) + "\n",
+             "critical = `dkg build` until `current` points to the new release (TriG and Turtle follow, off the "
+             "critical path); with dumps = the same plus the derived dumps in the same process; bulk_load = "
+             "pyoxigraph's `Store.bulk_load` of the build's own canonical N-Quads into a new on-disk store, "
+             "nothing else running. CPU = user + system seconds of the process.\n",
+             "| scale | quads | critical s | with dumps s | bulk_load s | wall ratio (target <= 1.6) | "
+             "with dumps ratio | CPU ratio (target <= 2.0) | peak MB | bulk_load peak MB | memory ratio (target <= 1.5) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    with tempfile.TemporaryDirectory(prefix="dkg-ratios-") as tmp:
+        for scale in scales:
+            records = Path(tmp) / f"records-{scale}"
+            generate(records, scale)
+            runs: dict[str, list[dict]] = {"dkg-critical": [], "dkg": [], "store-load": []}
+            for repeat in range(repeats):
+                for mode in ("dkg-critical", "dkg"):
+                    runs[mode].append(run(mode, records, Path(tmp) / f"{scale}-{mode}-{repeat}"))
+                dump = Path(tmp) / f"{scale}-dkg-{repeat}" / "current" / "dumps" / "democracy-kg.nq"
+                runs["store-load"].append(run("store-load", dump, Path(tmp) / f"{scale}-load-{repeat}"))
+                for mode in ("dkg-critical", "dkg"):
+                    shutil.rmtree(Path(tmp) / f"{scale}-{mode}-{repeat}", ignore_errors=True)
+                shutil.rmtree(Path(tmp) / f"{scale}-load-{repeat}", ignore_errors=True)
+            med = {mode: {k: statistics.median(r[k] for r in rs) for k in ("seconds", "cpu_s", "peak_mb")}
+                   for mode, rs in runs.items()}
+            load_s = statistics.median(r["timings"]["bulk_load"] for r in runs["store-load"])
+            crit, full, load = med["dkg-critical"], med["dkg"], med["store-load"]
+            row = {"scale": scale, "quads": runs["dkg"][0]["triples"], "critical_s": crit["seconds"],
+                   "with_dumps_s": full["seconds"], "bulk_load_s": load_s, "wall_ratio": crit["seconds"] / load_s,
+                   "with_dumps_ratio": full["seconds"] / load_s, "cpu_ratio": crit["cpu_s"] / load["cpu_s"],
+                   "peak_mb": crit["peak_mb"], "load_peak_mb": load["peak_mb"],
+                   "memory_ratio": crit["peak_mb"] / load["peak_mb"],
+                   "steps": runs["dkg-critical"][0]["timings"], "runs": runs}
+            record_row("build-ratios", {k: v for k, v in row.items() if k != "runs"} | {
+                "all_runs": {m: [{k: r[k] for k in ("seconds", "cpu_s", "peak_mb")} for r in rs] for m, rs in runs.items()}})
+            lines.append(f"| {scale:g} | {row['quads']:,} | {crit['seconds']:.1f} | {full['seconds']:.1f} | {load_s:.1f} | "
+                         f"{row['wall_ratio']:.2f}x | {row['with_dumps_ratio']:.2f}x | {row['cpu_ratio']:.2f}x | "
+                         f"{crit['peak_mb']:,.0f} | {load['peak_mb']:,.0f} | {row['memory_ratio']:.2f}x |")
+            steps = ", ".join(f"{k} {v:.1f}" for k, v in row["steps"].items())
+            lines.append(f"\nSteps of one critical-path build at {scale:g} (s): {steps}\n")
+            print(lines[-2], flush=True)
+    record_report("build", lines)
 
 
 def _write(rows: list[dict], scales: list[float], speed: dict[str, float]) -> None:

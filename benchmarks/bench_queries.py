@@ -143,7 +143,7 @@ def main() -> None:
                       f"(in memory {row.get('memory_ms', float('nan')):7.1f} ms)  "
                       f"rdflib {row.get('rdflib', '-')}", flush=True)
             dataset = None  # free it before the next set
-    _write(rows, speed)
+    _write(rows, speed, args.repeat)
 
 
 def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN001
@@ -172,9 +172,9 @@ def _rdflib(dataset, text: str, repeat: int, cap: float) -> dict:  # noqa: ANN00
     return {"rdflib_ms": median * 1000, "rdflib_rows": rows, "rdflib": f"{median * 1000:.1f} ms{runs}"}
 
 
-def _write(rows: list[dict], speed: dict[str, float]) -> None:
+def _write(rows: list[dict], speed: dict[str, float], repeat: int) -> None:
     lines = [report_heading("Query benchmark"), reference_line(speed, measure()) + "\n",
-             "Median of 5 runs after a warm-up, each named question with its example parameters, on the built "
+             f"Median of {repeat} run{'s' * (repeat != 1)} after a warm-up, each named question with its example parameters, on the built "
              "on-disk Oxigraph store (what `dkg serve` serves) and on rdflib's in-memory `Dataset` "
              "(`default_union=True`) loaded from the same dump; same query text. Speed-up = rdflib / Oxigraph "
              "(on disk). In memory = the same Oxigraph engine on an in-memory copy (no RocksDB). \\* = join-heavy.\n",

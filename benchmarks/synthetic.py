@@ -47,7 +47,8 @@ def generate(out: Path, scale: float = 1.0, seed: int = 42) -> dict[str, int]:
     counts["programmes"] = write("programmes.csv", ["id", "name", "type", "start", "end", "source"],
                                  [[f"programme-{i}", f"Programme {i}", "funding-programme", str(2000 + i), str(2006 + i), "synthetic"]
                                   for i in range(10)])
-    cities = [(f"city-{i}", rng.choice(COUNTRIES)) for i in range(n["cities"])]
+    # A city's id is its country code and name (ontology.namespaces.city_key), as the records require.
+    cities = [(f"{cc.lower()}-city-{i}", cc) for i, cc in enumerate(rng.choice(COUNTRIES) for _ in range(n["cities"]))]
     counts["cities"] = write("cities.csv", ["id", "name", "country", "source"],
                              [[c, f"City {i}", cc, "synthetic"] for i, (c, cc) in enumerate(cities)])
     org_rows = []

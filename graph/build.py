@@ -8,12 +8,14 @@ Steps (each timed in the report):
    and de-duplicate them; resolve organisations across sources (:mod:`ingest.resolve`);
 4. write the canonical dump (sorted N-Quads); bulk-load exactly that file into a new on-disk
    store in a worker thread while an in-memory copy is validated with SHACL compiled to SPARQL
-   (:mod:`graph.shacl_sparql`; :class:`graph.shacl_report.ShaclError` when it fails) and written out
-   as TriG and per-graph Turtle;
+   (:mod:`graph.shacl_sparql`; :class:`graph.shacl_report.ShaclError` when it fails) and
+   counted per graph;
 5. describe the dataset (VoID and DCAT, :mod:`graph.void`) in ``graph/void`` and
    ``dumps/void.ttl``; add the build-metadata graph (kept out of the dumps), ``rejects.csv``
    and ``matches.csv``;
-6. publish the release atomically (:meth:`graph.store.BuildLayout.publish`).
+6. publish the release atomically (:meth:`graph.store.BuildLayout.publish`);
+7. then, off the critical path, the TriG and per-graph Turtle dumps (:mod:`graph.dumps`): here,
+   in a detached process (``dkg build`` does this), or left to ``dkg publish``.
 
 Nothing is written outside the staging directory until step 6, so a failed or killed build
 leaves the previous release as it was.
@@ -36,25 +38,24 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology import ONTOLOGY_DIR
-from ontology.countries import reference_quads
+from ingest.csvsafe import spreadsheet_safe
 from ingest.mapping import ontology_quads, record_quads
-from ontology.namespaces import DCTERMS, GRAPH, ID, PREFIXES, PROV, RDFS, SCHEMA, SKOS, graph_iri
-from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ingest.records import RecordSet, require_records
 from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
 from ingest.sources import SourceResult, load_config, map_source
+from ontology import ONTOLOGY_DIR
+from ontology.countries import reference_quads
+from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, graph_iri
+from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ontology.vocab import Vocabularies, load_vocabularies
 
-from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
-from ingest.csvsafe import spreadsheet_safe
-
+from .dumps import DERIVED_MODES, DUMP_NAME, start_background, write_derived
 from .shacl_report import ShaclError
 from .shacl_sparql import validate_store
+from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
 from .validate import ENGINES, validate_lines
 from .void import describe_dataset, graph_statistics, write_void_turtle
 
-DUMP_NAME = "democracy-kg"
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
 #: test that kills a build midway; never set in normal use).
 PAUSE_ENV = "DKG_TEST_PAUSE_BEFORE_SWAP"
@@ -71,6 +72,8 @@ class BuildResult:
     sources: list[SourceResult] = field(default_factory=list)
     resolution: dict[str, int] = field(default_factory=dict)
     exit_code: int = 0
+    #: When the TriG and Turtle dumps were written (graph.dumps.DERIVED_MODES).
+    derived: str = "after"
 
     def summary(self) -> str:
         total = self.timings.get("total", 0.0)
@@ -88,8 +91,10 @@ class BuildResult:
             lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")
         if any(r.rejects for r in self.sources) or (self.layout.current / "rejects.csv").exists():
             lines.append(f"  rejects: {self.layout.current}/rejects.csv (file, line, field, value, reason)")
-        lines.append(f"  store: {self.layout.store}\n  dumps: {self.layout.dumps}/{DUMP_NAME}.nq (canonical), "
-                     f"{DUMP_NAME}.trig, <graph>.ttl")
+        derived = {"after": f"{DUMP_NAME}.trig, <graph>.ttl",
+                   "background": f"{DUMP_NAME}.trig and <graph>.ttl being written in the background",
+                   "none": "no TriG or Turtle (dkg publish writes them)"}[self.derived]
+        lines.append(f"  store: {self.layout.store}\n  dumps: {self.layout.dumps}/{DUMP_NAME}.nq (canonical), {derived}")
         return "\n".join(lines)
 
 
@@ -148,14 +153,19 @@ def _curated_city_names_first(curated: list[str], extra: list[str]) -> list[str]
 
 
 def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
-          shacl: str | None = "oxigraph", sources: Path | str | None = None) -> BuildResult:
+          shacl: str | None = "oxigraph", sources: Path | str | None = None, derived: str = "after") -> BuildResult:
     """Build the graph from ``records_dir`` and the sources configured in ``sources`` (a TOML
     file, :mod:`ingest.sources`) into ``out_dir``; see the module docstring.
 
     ``shacl`` names the SHACL engine (:data:`graph.validate.ENGINES`) or is ``None`` to skip
     validation (benchmarks only). The ``oxigraph`` engine validates the loaded staging store;
-    ``pyshacl`` validates the lines in memory before anything is written.
+    ``pyshacl`` validates the lines in memory before anything is written. ``derived`` says when
+    the TriG and Turtle dumps are written (:data:`graph.dumps.DERIVED_MODES`): after the swap,
+    here (``after``), in a detached process (``background``) or not at all (``none``); never
+    before ``current`` points to the new release.
     """
+    if derived not in DERIVED_MODES:
+        raise ValueError(f"unknown derived-dumps mode {derived!r}; choose one of {', '.join(DERIVED_MODES)}")
     if shacl is not None and shacl not in ENGINES:
         raise ValueError(f"unknown SHACL engine {shacl!r}; choose one of {', '.join(ENGINES)}")
     started = dt.datetime.now(dt.timezone.utc)
@@ -194,10 +204,22 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         if pause:
             time.sleep(pause)
         result.release = layout.publish(staging, release_id)
-        return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _derived_dumps(result, derived)
+    return result
+
+
+def _derived_dumps(result: BuildResult, derived: str) -> None:
+    """TriG and Turtle, off the critical path: ``current`` already points to the new release."""
+    result.derived = derived
+    if derived == "after":
+        t = time.perf_counter()
+        write_derived(result.release)
+        result.timings["derived-dumps"] = time.perf_counter() - t
+    elif derived == "background":
+        start_background(result.release)
 
 
 def _front_end(records_dir: Path | str, sources: Path | str | None,
@@ -256,8 +278,9 @@ def _load_and_check(store: ox.Store, nq: Path, shacl: str | None,
                     raise ShaclError(_locate(report, memory))
             t = time.perf_counter()
             statistics = graph_statistics(memory)  # one scan serves the report and the VoID
-            graphs = _write_graph_dumps(memory, dumps, statistics)
-            timings["turtle"] = time.perf_counter() - t
+            graphs = {g.value.removeprefix(str(GRAPH)): statistics.get(g.value, {}).get("triples", 0)
+                      for g in sorted(memory.named_graphs(), key=lambda g: g.value)}
+            timings["statistics"] = time.perf_counter() - t
             t = time.perf_counter()
             description = describe_dataset(memory, dumps, list(graphs), statistics)
             write_void_turtle(description, dumps / "void.ttl")
@@ -326,23 +349,6 @@ def _write_rejects(results: list[SourceResult], path: Path) -> None:
         for r in results:
             for p in r.rejects:
                 writer.writerow([spreadsheet_safe(v) for v in (r.name, p.file, p.line, p.field, p.value, p.message)])
-
-
-def _write_graph_dumps(store: ox.Store, dumps: Path, statistics: dict[str, dict[str, int]]) -> dict[str, int]:
-    """TriG of every graph and one Turtle file per named graph; returns triples per graph.
-
-    Oxigraph writes terms in its index order (by hashes of the terms, not alphabetical): fixed
-    for a given content, so the dumps are byte-identical across builds. The N-Quads dump is the
-    sorted, line-diffable one.
-    """
-    prefixes = dict(PREFIXES)
-    store.dump(str(dumps / f"{DUMP_NAME}.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
-    counts = {}
-    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
-        name = graph.value.removeprefix(str(GRAPH))
-        store.dump(str(dumps / f"{name}.ttl"), ox.RdfFormat.TURTLE, from_graph=graph, prefixes=prefixes)
-        counts[name] = statistics.get(graph.value, {}).get("triples", 0)
-    return counts
 
 
 def build_metadata_quads(result: BuildResult, started: dt.datetime, records_dir: Path) -> list[str]:

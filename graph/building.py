@@ -30,7 +30,7 @@ class OutputError(DkgError):
 
 
 def build(records: Path | str = "data/records", out: Path | str = DEFAULT_BUILD_DIR, *,
-          sources: Path | str | None = None, shacl: str = "oxigraph") -> BuildResult:
+          sources: Path | str | None = None, shacl: str = "oxigraph", derived: str = "after") -> BuildResult:
     """Build a new release from the curated records and the configured sources (see :mod:`graph.build`).
 
     Parameters
@@ -43,6 +43,9 @@ def build(records: Path | str = "data/records", out: Path | str = DEFAULT_BUILD_
         The sources file (``data/sources.toml``); None builds the curated records only.
     shacl : {"oxigraph", "pyshacl"}
         The SHACL engine.
+    derived : {"after", "background", "none"}
+        When the TriG and Turtle dumps are written, always once the new release is in place
+        (:mod:`graph.dumps`).
 
     Returns
     -------
@@ -70,7 +73,7 @@ def build(records: Path | str = "data/records", out: Path | str = DEFAULT_BUILD_
     if problem:
         raise OutputError(f"cannot write to the output folder {out}: {problem}; choose a writable --out")
     try:
-        return _build(records, out, shacl=shacl, sources=sources)
+        return _build(records, out, shacl=shacl, sources=sources, derived=derived)
     except DkgError:
         raise
     except (FileNotFoundError, ValueError, UnicodeError) as err:

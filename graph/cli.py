@@ -133,7 +133,7 @@ def _sources_file(args: argparse.Namespace) -> Path | None:
 
 
 def _build(args: argparse.Namespace) -> object:
-    return api.build(args.records, args.out, sources=_sources_file(args), shacl=args.shacl_engine)
+    return api.build(args.records, args.out, sources=_sources_file(args), shacl=args.shacl_engine, derived=args.dumps)
 
 
 def _ingest(args: argparse.Namespace) -> object:
@@ -271,7 +271,7 @@ _UNCHANGED = "build failed; the previous graph (if any) is unchanged"
 COMMANDS: dict[str, Command] = {c.name: c for c in (
     Command("build", "build the graph from the records into the store (atomic)",
             "Validate the records, map them to RDF, check SHACL, write dumps and load a new store; swap it in "
-            "only when everything succeeded.", _build, ("records", "build_out", "report_format", "sources", "shacl"),
+            "only when everything succeeded.", _build, ("records", "build_out", "report_format", "sources", "shacl", "dumps"),
             on_failure=_UNCHANGED),
     Command("ingest", "add (or replace) a CORDIS or Participedia source and rebuild",
             "Record the source in the sources file (replacing an entry of the same name) and rebuild everything, "

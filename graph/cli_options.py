@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .dumps import DERIVED_MODES
 from .network.names import METRICS, PROJECTIONS
 from .remote import AUTH_SCHEMES, DEFAULT_CONNECT_TIMEOUT, DEFAULT_PASSWORD_ENV, DEFAULT_READ_TIMEOUT, PROTOCOLS
 from .validate import ENGINES
@@ -59,6 +60,13 @@ def _shacl(p: argparse.ArgumentParser) -> None:
     p.add_argument("--shacl-engine", choices=ENGINES, default="oxigraph",
                    help="SHACL engine: shapes compiled to SPARQL in Oxigraph (fast) or pySHACL (reference, slow) "
                         "(default: %(default)s)")
+
+
+def _dumps(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dumps", choices=DERIVED_MODES, default="background",
+                   help="when to write the TriG and per-graph Turtle dumps, always after the new release is "
+                        "in place: in the background (default), after (before the command returns), or none "
+                        "(dkg publish writes them when it needs them)")
 
 
 def _engine(p: argparse.ArgumentParser) -> None:
@@ -119,7 +127,7 @@ def tie_filter(args: argparse.Namespace) -> TieFilter:
 PARENTS = {
     "store": lambda: _group(_store), "records": lambda: _group(_records), "build_out": lambda: _group(_build_out),
     "site_out": lambda: _group(_site_out), "report_format": lambda: _group(_report_format),
-    "sources": lambda: _group(_sources), "shacl": lambda: _group(_shacl), "engine": lambda: _group(_engine),
+    "sources": lambda: _group(_sources), "shacl": lambda: _group(_shacl), "dumps": lambda: _group(_dumps), "engine": lambda: _group(_engine),
     "seed": lambda: _group(_seed), "filters": lambda: _group(_filters),
 }
 

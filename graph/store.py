@@ -175,8 +175,8 @@ def derive_release(location: Path | str, change: Callable[[ox.Store], T]) -> tup
         ox.Store.read_only(str(current / "store")).backup(str(staging / "store"))
         for item in current.iterdir():
             if item.name != "store" and not item.name.startswith("."):
-                if item.is_dir():
-                    shutil.copytree(item, staging / item.name, copy_function=os.link)
+                if item.is_dir():  # without files being written (a derived-dumps writer's temporaries)
+                    shutil.copytree(item, staging / item.name, copy_function=os.link, ignore=_unfinished)
                 else:
                     os.link(item, staging / item.name)
         outcome = _changed(staging / "store", change)
@@ -185,6 +185,11 @@ def derive_release(location: Path | str, change: Callable[[ox.Store], T]) -> tup
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return release / "store", outcome
+
+
+def _unfinished(folder: str, names: list[str]) -> list[str]:
+    """Temporary files (``.name.xxxx.tmp``) and markers other than a completed one: not copied."""
+    return [n for n in names if n.startswith(".") and n != ".derived-complete"]
 
 
 def _changed(store_dir: Path, change: Callable[[ox.Store], T]) -> T:

@@ -36,6 +36,7 @@ from markupsafe import Markup
 
 from ontology.namespaces import GRAPH
 
+from ..dumps import ensure_derived
 from ..maps.make import make_map
 from ..network.analyse import analyse
 from ..network.extract import extract
@@ -229,6 +230,7 @@ def publish(store_dir: Path | str = "build", out: Path | str = "site", *, seed: 
                                     graph_formats=("gexf", "graphml"), table_formats=("csv",), seed=seed)
                 for projection in ("actors", "collaboration")}
     pages, map_rows, skipped = _write_maps(store_dir, tables, analyses, staging / "maps", seed)
+    ensure_derived(layout.current.resolve(), wait=60)  # the TriG and Turtle downloads
     store = open_store(store_dir)
     downloads = _downloads(store, layout.dumps, staging) + _analysis_downloads(analyses, staging)
     licences = _licences(store)

@@ -1,0 +1,68 @@
+"""Derived dumps (TriG, per-graph Turtle) come after the swap, in every mode, with the same bytes (issue 19)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import graph.build as build_module
+from graph.build import build
+from graph.dumps import COMPLETE, DUMP_NAME, ensure_derived, is_complete
+from graph.store import derive_release
+
+from .conftest import SEED_RECORDS
+
+DERIVED = (f"{DUMP_NAME}.trig", "curated.ttl", "ontology.ttl", "reference.ttl")
+
+
+def _derived_bytes(release):
+    return {name: (release / "dumps" / name).read_bytes() for name in DERIVED}
+
+
+def test_every_mode_writes_the_same_derived_dumps_and_only_after_the_swap(seed_build, tmp_path, monkeypatch):
+    reference = _derived_bytes(seed_build.release)
+    assert is_complete(seed_build.release)
+
+    none = build(SEED_RECORDS, tmp_path / "none", derived="none")
+    assert (none.layout.current / "dumps" / f"{DUMP_NAME}.nq").exists()
+    assert not (none.layout.current / "dumps" / f"{DUMP_NAME}.trig").exists() and not is_complete(none.release)
+    assert "dkg publish writes them" in none.summary()
+    assert ensure_derived(none.release) is False and _derived_bytes(none.release) == reference
+
+    background = build(SEED_RECORDS, tmp_path / "background", derived="background")
+    deadline = time.monotonic() + 120
+    while not is_complete(background.release) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _derived_bytes(background.release) == reference
+
+    seen = []
+    real = build_module.write_derived
+
+    def spy(release):  # noqa: ANN001, ANN202
+        seen.append((tmp_path / "after" / "current").resolve() == release.resolve())
+        return real(release)
+
+    monkeypatch.setattr(build_module, "write_derived", spy)
+    after = build(SEED_RECORDS, tmp_path / "after")
+    assert seen == [True]  # current already pointed to the new release
+    assert _derived_bytes(after.release) == reference and "derived-dumps" in after.timings
+
+
+def test_an_unknown_mode_is_refused_before_any_work(tmp_path):
+    with pytest.raises(ValueError, match="derived-dumps mode"):
+        build(SEED_RECORDS, tmp_path / "b", derived="later")
+    assert not (tmp_path / "b").exists()
+
+
+def test_a_derived_release_takes_finished_files_only(tmp_path):
+    base = build(SEED_RECORDS, tmp_path / "build", derived="none")
+    dumps = base.release / "dumps"
+    (dumps / f".{DUMP_NAME}.trig.abc.tmp").write_text("half a file")  # a writer midway
+    store_dir, _ = derive_release(tmp_path / "build", lambda store: None)
+    copied = {p.name for p in (store_dir.parent / "dumps").iterdir()}
+    assert f"{DUMP_NAME}.nq" in copied and not any(name.startswith(".") for name in copied)
+
+    ensure_derived(store_dir.parent)
+    again, _ = derive_release(tmp_path / "build", lambda store: None)
+    assert (again.parent / "dumps" / COMPLETE).exists() and _derived_bytes(again.parent)
