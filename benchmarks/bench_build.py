@@ -102,6 +102,10 @@ def main() -> None:
     parser.add_argument("--ratio-scales", default="1", help="scales at which build / bulk_load ratios are "
                         "measured, 3 interleaved repeats each (issue 19); empty: none")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--incremental-sources", default="h2020",
+                        help="sources file of the rebuild benchmark (a full build, then a rebuild after one curated "
+                             "record changed); 'h2020': the whole CORDIS H2020 export and Participedia "
+                             "(benchmarks/datasets.py), skipped when ../shared is absent; empty: no rebuild benchmark")
     args = parser.parse_args()
     if args.child:
         _child(*args.child, sources=args.child_sources)
@@ -137,6 +141,62 @@ def main() -> None:
     ratio_scales = [float(x) for x in args.ratio_scales.split(",") if x]
     if ratio_scales:
         _ratios(ratio_scales, args.repeats, speed)
+    if args.incremental_sources == "h2020":
+        from datasets import REAL_H2020, sources_config
+
+        if REAL_H2020.is_dir():
+            with tempfile.TemporaryDirectory(prefix="dkg-h2020-") as tmp:
+                _incremental(sources_config(Path(tmp), REAL_H2020), args.repeats, speed)
+        else:
+            print(f"rebuild benchmark skipped: {REAL_H2020} not found")
+    elif args.incremental_sources:
+        _incremental(Path(args.incremental_sources), args.repeats, speed)
+
+
+def _source_names(sources: Path) -> list[str]:
+    import tomllib
+
+    return [s["name"] for s in tomllib.loads(sources.read_text(encoding="utf-8")).get("source", [])]
+
+
+def _incremental(sources: Path, repeats: int, speed: dict[str, float]) -> None:
+    """A full build with the configured sources (no cache), then a rebuild after one curated
+    record changed (sources from the cache), interleaved; median of ``repeats`` (issue 19)."""
+    import statistics
+
+    from machine import measure, reference_line
+
+    full, rebuild, triples = [], [], 0
+    with tempfile.TemporaryDirectory(prefix="dkg-rebuild-") as tmp:
+        records = Path(tmp) / "records"
+        shutil.copytree(HERE.parent / "data" / "records", records)
+        organisations = records / "organisations.csv"
+        original = organisations.read_text(encoding="utf-8")
+        for repeat in range(repeats):
+            out = Path(tmp) / f"build-{repeat}"
+            organisations.write_text(original, encoding="utf-8")
+            r = run("dkg-critical", records, out, sources)
+            full.append(r)
+            organisations.write_text(original.replace("Democracy Reporting International",
+                                                      "Democracy Reporting International (edited)", 1), encoding="utf-8")
+            rebuild.append(run("dkg-critical", records, out, sources))
+            triples = r["triples"]
+            shutil.rmtree(out, ignore_errors=True)
+    f, b = (statistics.median(x["seconds"] for x in runs) for runs in (full, rebuild))
+    steps = ", ".join(f"{k} {v:.2f}" for k, v in rebuild[0]["timings"].items())
+    lines = [f"\n## Rebuild after one curated record changed, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC} "
+             f"(median of {repeats} interleaved runs)\n", reference_line(speed, measure()) + "\n",
+             f"Sources: `{sources.relative_to(HERE.parent) if sources.is_relative_to(HERE.parent) else sources.name}` "
+             f"({', '.join(_source_names(sources))}); "
+             f"{triples:,} quads. Full = a build into an empty directory (every source read and mapped); "
+             "rebuild = the same build directory after one organisation's name changed in "
+             "`data/records/organisations.csv` (unchanged sources come from `<build>/cache/sources`). Both until "
+             "`current` points to the new release.\n",
+             "| full s | rebuild s | rebuild / full (target <= 0.25) |", "|---|---|---|",
+             f"| {f:.2f} | {b:.2f} | {b / f:.2f}x |", f"\nSteps of one rebuild (s): {steps}\n"]
+    record_row("build-rebuild", {"full_s": f, "rebuild_s": b, "ratio": b / f, "triples": triples,
+                                 "full": [x["seconds"] for x in full], "rebuild": [x["seconds"] for x in rebuild]})
+    record_report("build", lines)
 
 
 def _ratios(scales: list[float], repeats: int, speed: dict[str, float]) -> None:

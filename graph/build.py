@@ -43,6 +43,7 @@ from ingest.mapping import ontology_quads, record_quads
 from ingest.records import RecordSet, require_records
 from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
 from ingest.sources import SourceResult, load_config, map_source
+from ingest.sources.cache import cached_map_source, code_digest
 from ontology import ONTOLOGY_DIR
 from ontology.countries import reference_quads
 from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, graph_iri
@@ -112,13 +113,17 @@ def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = N
     return lines, len(records)
 
 
-def map_sources(config_file: Path | str | None, timings: dict[str, float] | None = None) -> list[SourceResult]:
-    """Map every source configured in ``config_file`` (none when it is ``None``)."""
+def map_sources(config_file: Path | str | None, timings: dict[str, float] | None = None,
+                cache_dir: Path | None = None) -> list[SourceResult]:
+    """Map every source configured in ``config_file`` (none when it is ``None``); with
+    ``cache_dir``, a source whose configuration, files and mapping code are unchanged since an
+    earlier build is taken from there (:mod:`ingest.sources.cache`)."""
     if config_file is None:
         return []
     t = time.perf_counter()
     vocab = load_vocabularies()
-    results = [map_source(config, vocab) for config in load_config(config_file)]
+    code = code_digest() if cache_dir is not None else None
+    results = [cached_map_source(config, vocab, cache_dir, map_source, code) for config in load_config(config_file)]
     if timings is not None:
         timings["sources"] = time.perf_counter() - t
     return results
@@ -175,7 +180,8 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.check()  # before any work: a build that cannot publish must not start
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
-    lines, n_records, source_results, resolved = _front_end(records_dir, sources, timings)
+    lines, n_records, source_results, resolved = _front_end(records_dir, sources, timings,
+                                                            layout.root / "cache" / "sources")
     if shacl == "pyshacl":
         t = time.perf_counter()
         report = validate_lines(lines, "pyshacl")
@@ -222,11 +228,11 @@ def _derived_dumps(result: BuildResult, derived: str) -> None:
         start_background(result.release)
 
 
-def _front_end(records_dir: Path | str, sources: Path | str | None,
-               timings: dict[str, float]) -> tuple[list[str], int, list[SourceResult], object]:
+def _front_end(records_dir: Path | str, sources: Path | str | None, timings: dict[str, float],
+               cache_dir: Path | None = None) -> tuple[list[str], int, list[SourceResult], object]:
     """Records and sources mapped, resolved across sources: sorted unique N-Quads lines, the
     number of records, each source's result and the resolution (None without sources)."""
-    source_results = map_sources(sources, timings)
+    source_results = map_sources(sources, timings, cache_dir)
     lines, n_records = generate_lines(records_dir, timings, source_results)
     for r in source_results:
         r.lines = []  # merged into `lines`; free them
