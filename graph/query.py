@@ -33,6 +33,7 @@ import pyoxigraph as ox
 
 from ontology.namespaces import PREFIXES
 
+from .frames import to_dataframe
 from .library import NamedQuery, get_query, parse_query_file
 from .remote import SparqlEndpoint
 from .sparql import QueryResult, run_query
@@ -231,6 +232,9 @@ def select(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEndpo
     >>> select("SELECT ?s WHERE { ?s <http://ex/n> ?n }", store, n=ox.Literal("4", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))["s"].tolist()
     ['http://ex/b']
     """
+    # Rows are turned into terms, then into columns (graph.frames). Reading the engine's own TSV
+    # with pyarrow instead gave the same frames no faster at H2020 scale (benchmarks/results/
+    # queries.md, 2026-11-29): the engine's evaluation, not the conversion, is what takes time.
     result = execute(query_or_name, store, params)
     if result.rows is None:
         raise ValueError("select() runs SELECT queries; use construct() for CONSTRUCT/DESCRIBE"
@@ -252,49 +256,3 @@ def construct(query_or_name: str | NamedQuery | Path, store: ox.Store | SparqlEn
     if result.triples:
         graph.parse(data=ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
     return graph
-
-
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_INTEGERS = {f"{_XSD}{t}" for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
-                                     "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
-                                     "unsignedShort", "unsignedByte", "gYear")}
-_FLOATS = {f"{_XSD}{t}" for t in ("decimal", "double", "float")}
-_STRINGS = {f"{_XSD}string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
-
-
-def to_dataframe(result: QueryResult) -> pd.DataFrame:
-    """The rows of a SELECT result as a DataFrame typed per column (see :func:`select`)."""
-    import pandas as pd
-
-    rows = result.rows or []
-    columns = {}
-    for i, name in enumerate(result.variables):
-        columns[name] = _column([row[i] for row in rows], pd)
-    return pd.DataFrame(columns, columns=result.variables, index=pd.RangeIndex(len(rows)))
-
-
-def _column(terms: list, pd):  # noqa: ANN001, ANN202
-    present = [t for t in terms if t is not None]
-    if not present:
-        return pd.Series([pd.NA] * len(terms), dtype="object")
-    if all(isinstance(t, ox.NamedNode) for t in present):
-        return pd.array([None if t is None else t.value for t in terms], dtype="string")
-    if not all(isinstance(t, ox.Literal) for t in present):
-        return pd.Series([pd.NA if t is None else str(t) if isinstance(t, ox.BlankNode) else t.value for t in terms],
-                         dtype="object")
-    kinds = {t.datatype.value for t in present}
-    values = [None if t is None else t.value for t in terms]
-    try:
-        if kinds <= _INTEGERS:
-            return pd.array([None if v is None else int(v) for v in values], dtype="Int64")
-        if kinds <= _FLOATS | _INTEGERS:
-            return pd.array([None if v is None else float(v) for v in values], dtype="Float64")
-        if kinds == {f"{_XSD}boolean"}:
-            return pd.array([None if v is None else v in ("true", "1") for v in values], dtype="boolean")
-        if kinds == {f"{_XSD}date"}:
-            return pd.to_datetime(pd.Series(values, dtype="object"), format="%Y-%m-%d").astype("datetime64[ns]")
-        if kinds <= {f"{_XSD}dateTime", f"{_XSD}dateTimeStamp"}:
-            return pd.to_datetime(pd.Series(values, dtype="object"), utc=True, format="ISO8601").astype("datetime64[ns, UTC]")
-    except (ValueError, TypeError, OverflowError):
-        pass  # an ill-typed lexical form: keep the text rather than fail or guess
-    return pd.array(values, dtype="string")

@@ -577,3 +577,4 @@ def test_pyoxigraph_substitutions_still_refuse_a_variable_the_query_does_not_pro
     unprojected = [q.name for q in load_library().values()
                    if any(f"?{p.name}" not in q.text.split("WHERE")[0] for p in q.parameters)]
     assert len(unprojected) >= 20
+
