@@ -19,6 +19,8 @@ an open store: 1 triples in 1 named graphs
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,17 @@ __all__ = ["Release", "open_release", "open_or_build", "questions", "Stats", "Qu
 
 class QuerySyntaxError(DkgError, SyntaxError):
     """The query text is not SPARQL the engine can parse."""
+
+
+@contextlib.contextmanager
+def _sparql_errors() -> Iterator[None]:
+    """The engine's ``SyntaxError`` as a :class:`QuerySyntaxError` (a ``DkgError`` the CLI shows)."""
+    try:
+        yield
+    except QuerySyntaxError:
+        raise
+    except SyntaxError as err:
+        raise QuerySyntaxError(f"malformed SPARQL: {err}") from None
 
 
 class Release:
@@ -101,10 +114,8 @@ class Release:
         >>> open_release(ox.Store()).execute("ASK { ?s ?p ?o }").boolean
         False
         """
-        try:
+        with _sparql_errors():
             return execute(question, self.store, params, allow_service=allow_service)
-        except SyntaxError as err:
-            raise QuerySyntaxError(f"malformed SPARQL: {err}") from None
 
     def select(self, question: str | Path, **params: object) -> pd.DataFrame:
         """A SELECT's answer as a typed DataFrame (see :func:`graph.query.select`).
@@ -126,7 +137,8 @@ class Release:
         >>> open_release(ox.Store()).select("SELECT ?n WHERE { VALUES ?n { 1 2 } }")["n"].tolist()
         [1, 2]
         """
-        return _select(question, self.store, **params)
+        with _sparql_errors():
+            return _select(question, self.store, **params)
 
     def construct(self, question: str | Path, **params: object) -> rdflib.Graph:
         """A CONSTRUCT's or DESCRIBE's answer as an rdflib Graph (project prefixes bound).
@@ -147,7 +159,8 @@ class Release:
         >>> len(open_release(ox.Store()).construct("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
         0
         """
-        return _construct(question, self.store, **params)
+        with _sparql_errors():
+            return _construct(question, self.store, **params)
 
     def stats(self) -> Stats:
         """Entities per class and triples per named graph.

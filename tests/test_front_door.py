@@ -165,8 +165,9 @@ def test_a_release_opens_from_a_build_a_store_or_an_endpoint(library_build):
     assert isinstance(api.open_release("http://127.0.0.1:9/query").store, SparqlEndpoint)
     assert api.open_release(by_build) is by_build
     assert "triples in" in by_build.summary()
-    with pytest.raises(api.QuerySyntaxError, match="malformed SPARQL"):
-        by_build.execute("SELECT WHERE {")
+    for ask in (by_build.execute, by_build.select, by_build.construct):
+        with pytest.raises(api.QuerySyntaxError, match="malformed SPARQL"):
+            ask("SELECT WHERE {")
 
 
 def test_write_back_publishes_a_new_release_and_never_writes_the_published_one(library_build, tmp_path):
