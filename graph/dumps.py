@@ -38,18 +38,28 @@ import pyoxigraph as ox
 from ingest.files import replacing
 from ontology.namespaces import GRAPH, PREFIXES
 
-__all__ = ["DUMP_NAME", "DERIVED_MODES", "write_derived", "start_background", "ensure_derived", "is_complete"]
+__all__ = ["DUMP_NAME", "DERIVED_MODES", "write_derived", "start_background", "ensure_derived", "is_complete",
+           "is_pending"]
 
 DUMP_NAME = "democracy-kg"
 #: When a build writes the derived dumps: after the swap in the build's own process, in a
 #: detached process, or not at all (a reader calls :func:`ensure_derived`).
 DERIVED_MODES = ("after", "background", "none")
 COMPLETE = ".derived-complete"
+#: Left by :func:`start_background`: a writer was asked for, so a release derived from this one
+#: (``dkg analyse --write-back``) asks for one too.
+PENDING = ".derived-pending"
 
 
 def is_complete(release: Path) -> bool:
     """Whether every derived dump of ``release`` has been written."""
     return (Path(release) / "dumps" / COMPLETE).exists()
+
+
+def is_pending(release: Path) -> bool:
+    """Whether a background writer was asked for and has not finished."""
+    dumps = Path(release) / "dumps"
+    return (dumps / PENDING).exists() and not (dumps / COMPLETE).exists()
 
 
 def write_derived(release: Path | str) -> list[Path]:
@@ -102,6 +112,7 @@ def start_background(release: Path | str) -> subprocess.Popen:
         The writer. It outlives the process that started it; a failure is written to
         ``dumps/.derived-failed`` and leaves the canonical dump, and the release, as they were.
     """
+    (Path(release) / "dumps" / PENDING).touch()
     return subprocess.Popen([sys.executable, "-m", "graph.dumps", str(release)], stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 

@@ -34,6 +34,7 @@ from oxrdflib import OxigraphStore
 
 from ontology.errors import DkgError
 
+from .dumps import is_pending, start_background
 from .remote import SparqlEndpoint
 
 DEFAULT_BUILD_DIR = Path("build")
@@ -184,6 +185,8 @@ def derive_release(location: Path | str, change: Callable[[ox.Store], T]) -> tup
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if is_pending(current):  # the build's writer was still at work: the new release gets its own
+        start_background(release)
     return release / "store", outcome
 
 

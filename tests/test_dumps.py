@@ -66,3 +66,20 @@ def test_a_derived_release_takes_finished_files_only(tmp_path):
     ensure_derived(store_dir.parent)
     again, _ = derive_release(tmp_path / "build", lambda store: None)
     assert (again.parent / "dumps" / COMPLETE).exists() and _derived_bytes(again.parent)
+
+
+def test_a_release_derived_while_the_build_s_writer_works_gets_a_writer_of_its_own(tmp_path):
+    from graph.dumps import PENDING
+
+    base = build(SEED_RECORDS, tmp_path / "build", derived="none")
+    (base.release / "dumps" / PENDING).touch()  # as start_background leaves it, the writer not done
+    store_dir, _ = derive_release(tmp_path / "build", lambda store: None)
+    deadline = time.monotonic() + 120
+    while not is_complete(store_dir.parent) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _derived_bytes(store_dir.parent) == _derived_bytes(ensure_and_return(base.release))
+
+
+def ensure_and_return(release):  # noqa: ANN001, ANN201
+    ensure_derived(release)
+    return release
