@@ -50,7 +50,7 @@ from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, gr
 from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ontology.vocab import Vocabularies, load_vocabularies
 
-from .dumps import DERIVED_MODES, DUMP_NAME, start_background, write_derived
+from .dumps import DERIVED_MODES, DUMP_NAME, resolve_mode, start_background, write_derived
 from .shacl_report import ShaclError
 from .shacl_sparql import validate_store
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
@@ -168,8 +168,8 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     validation (benchmarks only). The ``oxigraph`` engine validates the loaded staging store;
     ``pyshacl`` validates the lines in memory before anything is written. ``derived`` says when
     the TriG and Turtle dumps are written (:data:`graph.dumps.DERIVED_MODES`): after the swap,
-    here (``after``), in a detached process (``background``) or not at all (``none``); never
-    before ``current`` points to the new release.
+    here (``after``), in a detached process (``background``), not at all (``none``), or by the
+    dump's size (``auto``); never before ``current`` points to the new release.
     """
     if derived not in DERIVED_MODES:
         raise ValueError(f"unknown derived-dumps mode {derived!r}; choose one of {', '.join(DERIVED_MODES)}")
@@ -221,7 +221,7 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
 
 def _derived_dumps(result: BuildResult, derived: str) -> None:
     """TriG and Turtle, off the critical path: ``current`` already points to the new release."""
-    result.derived = derived
+    derived = result.derived = resolve_mode(derived, result.release)
     if derived == "after":
         t = time.perf_counter()
         write_derived(result.release)

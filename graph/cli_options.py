@@ -63,10 +63,11 @@ def _shacl(p: argparse.ArgumentParser) -> None:
 
 
 def _dumps(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--dumps", choices=DERIVED_MODES, default="background",
-                   help="when to write the TriG and per-graph Turtle dumps, always after the new release is "
-                        "in place: in the background (default), after (before the command returns), or none "
-                        "(dkg publish writes them when it needs them)")
+    p.add_argument("--dumps", choices=DERIVED_MODES, default="auto",
+                   help="when to write the TriG and per-graph Turtle dumps, always once the new release is "
+                        "in place: auto (default: before the command returns for a small graph, in the "
+                        "background for a large one), after, background, or none (dkg publish writes them "
+                        "when it needs them)")
 
 
 def _engine(p: argparse.ArgumentParser) -> None:

@@ -43,12 +43,33 @@ __all__ = ["DUMP_NAME", "DERIVED_MODES", "write_derived", "start_background", "e
 
 DUMP_NAME = "democracy-kg"
 #: When a build writes the derived dumps: after the swap in the build's own process, in a
-#: detached process, or not at all (a reader calls :func:`ensure_derived`).
-DERIVED_MODES = ("after", "background", "none")
+#: detached process, or not at all (a reader calls :func:`ensure_derived`); ``auto`` (what
+#: ``dkg build`` does) is ``after`` for a canonical dump up to :data:`IN_PROCESS_BYTES`, else
+#: ``background``: a small graph's dumps take less time than starting a process.
+DERIVED_MODES = ("auto", "after", "background", "none")
+IN_PROCESS_BYTES = 64 << 20
 COMPLETE = ".derived-complete"
 #: Left by :func:`start_background`: a writer was asked for, so a release derived from this one
 #: (``dkg analyse --write-back``) asks for one too.
 PENDING = ".derived-pending"
+
+
+def resolve_mode(mode: str, release: Path | str) -> str:
+    """``mode``, with ``auto`` decided by the size of ``release``'s canonical dump.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> release = Path(tempfile.mkdtemp())
+    >>> (release / "dumps").mkdir()
+    >>> _ = (release / "dumps" / "democracy-kg.nq").write_text("")
+    >>> resolve_mode("auto", release), resolve_mode("none", release)
+    ('after', 'none')
+    """
+    if mode != "auto":
+        return mode
+    size = (Path(release) / "dumps" / f"{DUMP_NAME}.nq").stat().st_size
+    return "after" if size <= IN_PROCESS_BYTES else "background"
 
 
 def is_complete(release: Path) -> bool:

@@ -20,6 +20,7 @@ def _derived_bytes(release):
     return {name: (release / "dumps" / name).read_bytes() for name in DERIVED}
 
 
+@pytest.mark.slow  # waits for a detached writer process
 def test_every_mode_writes_the_same_derived_dumps_and_only_after_the_swap(seed_build, tmp_path, monkeypatch):
     reference = _derived_bytes(seed_build.release)
     assert is_complete(seed_build.release)
@@ -68,6 +69,7 @@ def test_a_derived_release_takes_finished_files_only(tmp_path):
     assert (again.parent / "dumps" / COMPLETE).exists() and _derived_bytes(again.parent)
 
 
+@pytest.mark.slow  # waits for a detached writer process
 def test_a_release_derived_while_the_build_s_writer_works_gets_a_writer_of_its_own(tmp_path):
     from graph.dumps import PENDING
 
@@ -83,3 +85,12 @@ def test_a_release_derived_while_the_build_s_writer_works_gets_a_writer_of_its_o
 def ensure_and_return(release):  # noqa: ANN001, ANN201
     ensure_derived(release)
     return release
+
+
+def test_auto_writes_a_small_graph_s_dumps_here_and_a_large_one_s_in_the_background(seed_build, monkeypatch):
+    import graph.dumps as dumps
+
+    assert dumps.resolve_mode("auto", seed_build.release) == "after"
+    monkeypatch.setattr(dumps, "IN_PROCESS_BYTES", 1000)  # the seed dump is far larger than that
+    assert dumps.resolve_mode("auto", seed_build.release) == "background"
+    assert dumps.resolve_mode("after", seed_build.release) == "after"
