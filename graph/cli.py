@@ -169,11 +169,13 @@ def _validate(args: argparse.Namespace) -> object:
 def _release(args: argparse.Namespace) -> api.Release:
     """The release a command reads: ``--endpoint`` when given, else ``--store``."""
     endpoint = getattr(args, "endpoint", None)
-    if endpoint:
-        return api.open_release(endpoint, user=args.user, password_env=args.password_env, auth=args.auth,
-                                protocol=args.sparql_protocol, timeout=args.timeout,
-                                connect_timeout=args.connect_timeout)
-    return api.open_release(args.store)
+    return _endpoint(endpoint, args) if endpoint else api.open_release(args.store)
+
+
+def _endpoint(url: str, args: argparse.Namespace) -> api.Release:
+    """The SPARQL endpoint at ``url``, reached with the command's authentication, protocol and timeouts."""
+    return api.open_release(url, user=args.user, password_env=args.password_env, auth=args.auth,
+                            protocol=args.sparql_protocol, timeout=args.timeout, connect_timeout=args.connect_timeout)
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -221,11 +223,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _push(args: argparse.Namespace) -> object:
     if not args.endpoint:
         raise UsageError("--endpoint (the Graph Store URL) is required")
-    check = None
-    if args.query_endpoint:
-        check = api.open_release(args.query_endpoint, user=args.user, password_env=args.password_env, auth=args.auth,
-                                 protocol=args.sparql_protocol, timeout=args.timeout,
-                                 connect_timeout=args.connect_timeout)
+    check = _endpoint(args.query_endpoint, args) if args.query_endpoint else None
     result = api.push(args.store, args.endpoint, graphs=args.graph, user=args.user, password_env=args.password_env,
                       auth=args.auth, check=check, on_graph=lambda iri, n: print(f"  {iri}: {n} triples"))
     if result.differ:
