@@ -90,11 +90,18 @@ class BuildLayout:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def publish(self, staging: Path, release_id: str, keep: int = 2) -> Path:
-        """Make ``staging`` the current release in one atomic rename; prune old releases."""
+    def publish(self, staging: Path, release_id: str, keep: int = 2, *, replacing: Path | None = None) -> Path:
+        """Make ``staging`` the current release in one atomic rename; prune old releases.
+
+        ``replacing``: the release ``staging`` was made from; if another one became current
+        meanwhile (a build that finished first), nothing is published (:class:`LayoutError`).
+        """
         self.check()
         release = self.releases / release_id
         with self._lock():
+            if replacing is not None and self.current.resolve() != replacing:
+                raise LayoutError(f"a newer release ({self.current.resolve().name}) was published while this one was "
+                                  f"made from {replacing.name}; nothing was published: run the command again")
             staging.rename(release)
             tmp = self.root / f".current-{os.getpid()}"
             if tmp.is_symlink() or tmp.exists():
@@ -181,7 +188,7 @@ def derive_release(location: Path | str, change: Callable[[ox.Store], T]) -> tup
                 else:
                     os.link(item, staging / item.name)
         outcome = _changed(staging / "store", change)
-        release = layout.publish(staging, release_id)
+        release = layout.publish(staging, release_id, replacing=current)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -94,3 +94,18 @@ def test_auto_writes_a_small_graph_s_dumps_here_and_a_large_one_s_in_the_backgro
     monkeypatch.setattr(dumps, "IN_PROCESS_BYTES", 1000)  # the seed dump is far larger than that
     assert dumps.resolve_mode("auto", seed_build.release) == "background"
     assert dumps.resolve_mode("after", seed_build.release) == "after"
+
+
+def test_a_derived_release_is_not_published_over_a_build_that_finished_first(tmp_path):
+    from graph.store import LayoutError
+
+    build(SEED_RECORDS, tmp_path / "build", derived="none")
+    newer = []
+
+    def meanwhile(store):  # noqa: ANN001, ANN202 - a build finishes while the copy is changed
+        newer.append(build(SEED_RECORDS, tmp_path / "build", derived="none").release)
+
+    with pytest.raises(LayoutError, match="a newer release"):
+        derive_release(tmp_path / "build", meanwhile)
+    assert (tmp_path / "build" / "current").resolve() == newer[0].resolve()
+    assert not [p for p in (tmp_path / "build" / "releases").iterdir() if p.name.startswith(".staging")]
