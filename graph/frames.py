@@ -33,7 +33,6 @@ _INTEGERS = {f"{_XSD}{t}" for t in ("integer", "int", "long", "short", "byte", "
                                      "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
                                      "unsignedShort", "unsignedByte", "gYear")}
 _FLOATS = {f"{_XSD}{t}" for t in ("decimal", "double", "float")}
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_dataframe(result: QueryResult) -> pd.DataFrame:
