@@ -2,14 +2,17 @@
 
 Steps (each timed in the report):
 
-1. map the configured external sources (:mod:`ingest.sources`; bad rows become rejects);
+1. map the configured external sources (:mod:`ingest.sources`; bad rows become rejects;
+   an unchanged source comes from ``<build>/cache/sources``);
 2. read and validate the records (all problems at once; :class:`ingest.records.RecordError`);
-3. map records, ontology and country reference to N-Quads lines with the sources' lines; sort
-   and de-duplicate them; resolve organisations across sources (:mod:`ingest.resolve`);
-4. write the canonical dump (sorted N-Quads); bulk-load exactly that file into a new on-disk
-   store in a worker thread while an in-memory copy is validated with SHACL compiled to SPARQL
-   (:mod:`graph.shacl_sparql`; :class:`graph.shacl_report.ShaclError` when it fails) and
-   counted per graph;
+3. map records, ontology and country reference to N-Quads lines and spool them, unsorted, with
+   the sources' lines (:mod:`graph.canonical`): no list of every line is held in memory;
+4. load the spool into an in-memory store in a worker thread while ``sort`` writes the
+   canonical dump (sorted, unique N-Quads) beside it; resolve organisations across sources
+   from that dump (:mod:`ingest.resolve`; the links join the store and the dump);
+   the in-memory copy is validated with SHACL compiled to SPARQL (:mod:`graph.shacl_sparql`;
+   :class:`graph.shacl_report.ShaclError` when it fails) and counted per graph; then freed, and
+   exactly the canonical dump is bulk-loaded into a new on-disk store;
 5. describe the dataset (VoID and DCAT, :mod:`graph.void`) in ``graph/void`` and
    ``dumps/void.ttl``; add the build-metadata graph (kept out of the dumps), ``rejects.csv``
    and ``matches.csv``;
@@ -25,13 +28,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import heapq
 import json
 import os
 import platform
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -41,7 +43,7 @@ import pyoxigraph as ox
 from ingest.csvsafe import spreadsheet_safe
 from ingest.mapping import ontology_quads, record_quads
 from ingest.records import RecordSet, require_records
-from ingest.resolve import RESOLUTION_FILE, resolve, write_matches
+from ingest.resolve import write_matches
 from ingest.sources import SourceResult, load_config, map_source
 from ingest.sources.cache import cached_map_source, code_digest
 from ontology import ONTOLOGY_DIR
@@ -50,15 +52,15 @@ from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, gr
 from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ontology.vocab import Vocabularies, load_vocabularies
 
+from .canonical import Spool
 from .dumps import DERIVED_MODES, DUMP_NAME, resolve_mode, start_background, write_derived
-from .shacl_report import ShaclError
-from .shacl_sparql import validate_store
+from .loading import validated_store
+from .rebuild import reusable_release, validation_key
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
-from .validate import ENGINES, validate_lines
-from .void import describe_dataset, graph_statistics, write_void_turtle
+from .validate import ENGINES
 
-#: Lines joined per write of the canonical dump.
-DUMP_SLICE = 100_000
+#: The unsorted lines the loader reads, in the staging directory (removed once loaded).
+SPOOL_NAME = "lines.unsorted.nq"
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
 #: test that kills a build midway; never set in normal use).
 PAUSE_ENV = "DKG_TEST_PAUSE_BEFORE_SWAP"
@@ -77,6 +79,12 @@ class BuildResult:
     exit_code: int = 0
     #: When the TriG and Turtle dumps were written (graph.dumps.DERIVED_MODES).
     derived: str = "after"
+    #: Lines removed or added when the store was derived from the published release
+    #: (:mod:`graph.rebuild`); None after a full load.
+    changed: int | None = None
+    #: :func:`graph.rebuild.validation_key` of the shapes and validator that checked this
+    #: release; None when it was not validated.
+    validation: str | None = None
 
     def summary(self) -> str:
         total = self.timings.get("total", 0.0)
@@ -89,6 +97,9 @@ class BuildResult:
                 counts = ", ".join(f"{k} {v}" for k, v in r.counts.items())
                 lines.append(f"  source {r.name}: {counts}; {len(r.rejects)} reject(s)")
                 lines += [f"    {r.name}/{ledger}" for ledger in r.ledgers]
+        if self.changed is not None:
+            lines.append(f"  rebuilt from the published release: {self.changed} changed line(s) applied, "
+                         "the nodes they touch validated")
         if self.resolution:
             counts = ", ".join(f"{k} {v}" for k, v in self.resolution.items())
             lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")
@@ -134,13 +145,24 @@ def map_sources(config_file: Path | str | None, timings: dict[str, float] | None
 def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, extra: list[str] | None = None) -> list[str]:
     """Already validated records, plus ontology, reference data and ``extra`` lines (mapped
     sources), as sorted unique N-Quads lines."""
-    lines = record_quads(records, vocab or load_vocabularies(), "curated")
-    lines += _curated_city_names_first(lines, extra or [])
-    lines += ontology_quads()
-    lines += reference_quads()
+    lines = [line for group in line_groups(records, vocab or load_vocabularies(), [extra or []]) for line in group]
     # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
     lines.sort()
     return [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
+
+
+def line_groups(records: RecordSet, vocab: Vocabularies, sources: list[list[str]]) -> Iterator[list[str]]:
+    """The build's N-Quads lines, unsorted, a group at a time: the curated records, each mapped
+    source's lines (``sources``; each list is emptied once it has been taken), the ontology and
+    the country reference. The build spools the groups as they come
+    (:mod:`graph.canonical`); nothing needs them all in memory at once."""
+    curated = record_quads(records, vocab, "curated")
+    yield curated
+    for lines in sources:
+        yield _curated_city_names_first(curated, lines)
+        lines.clear()
+    yield ontology_quads()
+    yield reference_quads()
 
 
 def _curated_city_names_first(curated: list[str], extra: list[str]) -> list[str]:
@@ -182,41 +204,51 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.check()  # before any work: a build that cannot publish must not start
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
-    lines, n_records, source_results, resolved = _front_end(records_dir, sources, timings,
-                                                            layout.root / "cache" / "sources")
-    if shacl == "pyshacl":
-        t = time.perf_counter()
-        report = validate_lines(lines, "pyshacl")
-        timings["shacl"] = time.perf_counter() - t
-        if not report.conforms:
-            raise ShaclError(report)
+    source_results = map_sources(sources, timings, layout.root / "cache" / "sources")
+    t = time.perf_counter()
+    vocab = load_vocabularies()
+    records = require_records(records_dir, vocab)
+    timings["records"] = time.perf_counter() - t
+    n_records = len(records)
 
     release_id = new_release_id(started)
     staging = layout.new_staging(release_id)
+    staged = None
     try:
         t = time.perf_counter()
-        nq = _write_canonical_dump(lines, staging / "dumps")
-        del lines  # the file holds them now; free the memory before the loader takes its share
-        timings["dump"] = time.perf_counter() - t
-        store = ox.Store(str(staging / "store"))
-        graphs, description = _load_and_check(store, nq, shacl, timings)
-        result = BuildResult(staging, layout, sum(graphs.values()), n_records, graphs, timings, source_results)
-        _write_rejects_and_matches(result, resolved, staging)
+        spool = _spool(line_groups(records, vocab, [r.lines for r in source_results]), staging / SPOOL_NAME)
+        del records  # mapped; free them before the loader takes its share
+        timings["map"] = time.perf_counter() - t
+        staged = validated_store(staging, spool, source_results, records_dir, shacl, timings, reusable_release(layout))
+        result = BuildResult(staging, layout, sum(staged.graphs.values()), n_records, staged.graphs, timings,
+                             source_results, changed=staged.changed, validation=validation_key() if shacl else None)
+        _write_rejects_and_matches(result, staged.resolved, staging)
         timings["total"] = time.perf_counter() - wall
         meta = build_metadata_quads(result, started, Path(records_dir))
-        store.load(input="\n".join(meta + description) + "\n", format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
+        staged.store.load(input="\n".join(meta + staged.description) + "\n", format=ox.RdfFormat.N_QUADS)
+        staged.store.flush()
+        staged.store = None  # closes the store before its release is published
         _write_report(result, staging / "report.json", started)
         pause = float(os.environ.get(PAUSE_ENV, "0") or 0)
         if pause:
             time.sleep(pause)
         result.release = layout.publish(staging, release_id)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staged is not None:
+            staged.store = None  # closes the store before its directory is removed
+        _remove(staging)
         raise
     _derived_dumps(result, derived)
     return result
+
+
+def _remove(staging: Path) -> None:
+    """The staging directory removed, a few tries if a closing store still writes a file into it."""
+    for attempt in range(5):
+        shutil.rmtree(staging, ignore_errors=True)
+        if not staging.exists():
+            return
+        time.sleep(0.05 * (attempt + 1))
 
 
 def _derived_dumps(result: BuildResult, derived: str) -> None:
@@ -230,81 +262,12 @@ def _derived_dumps(result: BuildResult, derived: str) -> None:
         start_background(result.release)
 
 
-def _front_end(records_dir: Path | str, sources: Path | str | None, timings: dict[str, float],
-               cache_dir: Path | None = None) -> tuple[list[str], int, list[SourceResult], object]:
-    """Records and sources mapped, resolved across sources: sorted unique N-Quads lines, the
-    number of records, each source's result and the resolution (None without sources)."""
-    source_results = map_sources(sources, timings, cache_dir)
-    lines, n_records = generate_lines(records_dir, timings, source_results)
-    for r in source_results:
-        r.lines = []  # merged into `lines`; free them
-    resolved = None
-    if any(not r.skipped for r in source_results):
-        # Link the same organisation across sources; the links go to graph/resolution, merged
-        # into the sorted lines without sorting them again.
-        t = time.perf_counter()
-        resolved = resolve(lines, ["curated"] + [r.name for r in source_results], Path(records_dir) / RESOLUTION_FILE)
-        lines = list(heapq.merge(lines, sorted(set(resolved.lines))))
-        timings["resolve"] = time.perf_counter() - t
-    return lines, n_records, source_results, resolved
-
-
-def _write_canonical_dump(lines: list[str], dumps: Path) -> Path:
-    """The canonical N-Quads file: exactly the lines that are bulk-loaded."""
-    dumps.mkdir()
-    nq = dumps / f"{DUMP_NAME}.nq"
-    with nq.open("w", encoding="utf-8", newline="\n") as f:
-        # In slices: one "\n".join of every line would copy the whole dataset once more in memory
-        # (780 MB at the synthetic 1x scale) for the time of the write.
-        for start in range(0, len(lines), DUMP_SLICE):
-            f.write("\n".join(lines[start:start + DUMP_SLICE]))
-            f.write("\n")
-    return nq
-
-
-def _load_and_check(store: ox.Store, nq: Path, shacl: str | None,
-                    timings: dict[str, float]) -> tuple[dict[str, int], list[str]]:
-    """Bulk-load ``nq`` into ``store`` while an in-memory copy is validated and dumped; returns
-    the triples per graph and the VoID description's quads.
-
-    Two cores, two jobs (both Rust code that releases the GIL): a worker thread bulk-loads the
-    canonical file into the on-disk store, while this thread loads the same file into an
-    in-memory store, validates it with SHACL and writes the Turtle dumps from it. RocksDB answers
-    the validation queries' index lookups several times slower than the in-memory store, and
-    dumping from memory avoids a second parse of the file in Python.
-    """
-    dumps = nq.parent
-    t = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(store.bulk_load, path=str(nq), format=ox.RdfFormat.N_QUADS)
-        try:
-            memory = ox.Store()
-            memory.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-            timings["memory"] = time.perf_counter() - t
-            if shacl == "oxigraph":
-                t = time.perf_counter()
-                report = validate_store(memory)
-                timings["shacl"] = time.perf_counter() - t
-                if not report.conforms:
-                    raise ShaclError(_locate(report, memory))
-            t = time.perf_counter()
-            statistics = graph_statistics(memory)  # one scan serves the report and the VoID
-            graphs = {g.value.removeprefix(str(GRAPH)): statistics.get(g.value, {}).get("triples", 0)
-                      for g in sorted(memory.named_graphs(), key=lambda g: g.value)}
-            timings["statistics"] = time.perf_counter() - t
-            t = time.perf_counter()
-            description = describe_dataset(memory, dumps, list(graphs), statistics)
-            write_void_turtle(description, dumps / "void.ttl")
-            timings["void"] = time.perf_counter() - t
-            del memory
-        finally:
-            # Never leave the loader running into the staging clean-up (and never let its
-            # error, if any, hide the one already raised here).
-            t = time.perf_counter()
-            wait([loading])
-            timings["load-wait"] = time.perf_counter() - t
-        loading.result()
-    return graphs, description
+def _spool(groups: Iterator[list[str]], path: Path) -> Path:
+    """The lines of every group written, unsorted, to ``path`` (:class:`graph.canonical.Spool`)."""
+    with Spool(path) as spool:
+        for group in groups:
+            spool.write(group)
+    return path
 
 
 def _write_rejects_and_matches(result: BuildResult, resolved: object, staging: Path) -> None:
@@ -327,29 +290,8 @@ def _write_report(result: BuildResult, path: Path, started: dt.datetime) -> None
          "sources": {r.name: {"counts": r.counts, "rejects": len(r.rejects), "skipped": r.skipped,
                               "rows": [ledger.as_dict() for ledger in r.ledgers]}
                      for r in result.sources},
-         "resolution": result.resolution,
+         "resolution": result.resolution, "validation": result.validation, "changed_lines": result.changed,
          "started": started.isoformat()}, indent=2) + "\n", encoding="utf-8")
-
-
-def _locate(report, store: ox.Store, limit: int = 200):  # noqa: ANN001, ANN202 - a ShaclReport
-    """The report with each violation saying which named graphs hold its focus node's triples."""
-    import dataclasses
-
-    located = []
-    for i, v in enumerate(report.violations):
-        focus = v.focus.strip("<>")
-        if i < limit and focus.startswith(("http://", "https://")):
-            graphs = sorted({q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(focus), None, None)
-                             if isinstance(q.graph_name, ox.NamedNode)})
-            names = [g.removeprefix(str(GRAPH)) for g in graphs]
-            sources = [n for n in names if n not in ("curated", "ontology", "reference", "resolution")]
-            where = "in graph " + ", ".join(names)
-            if sources:
-                where += ("; a source graph failing the shapes is a bug in its adapter (the value should have "
-                          "been a reject): please report it with this message")
-            v = dataclasses.replace(v, where=where)
-        located.append(v)
-    return dataclasses.replace(report, violations=located)
 
 
 def _write_rejects(results: list[SourceResult], path: Path) -> None:

@@ -4,10 +4,14 @@ Oxigraph): a :class:`ShaclReport` of :class:`Violation` s against :data:`SHAPES_
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+
+import pyoxigraph as ox
 
 from ontology import ONTOLOGY_DIR
 from ontology.errors import EXIT_INVALID, DkgError
+from ontology.namespaces import GRAPH
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
@@ -58,3 +62,22 @@ class ShaclError(DkgError):
     def __init__(self, report: ShaclReport):
         self.report = report
         super().__init__(str(report))
+
+
+def locate_violations(report: ShaclReport, store: ox.Store, limit: int = 200) -> ShaclReport:
+    """The report with each violation saying which named graphs hold its focus node's triples."""
+    located = []
+    for i, v in enumerate(report.violations):
+        focus = v.focus.strip("<>")
+        if i < limit and focus.startswith(("http://", "https://")):
+            graphs = sorted({q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(focus), None, None)
+                             if isinstance(q.graph_name, ox.NamedNode)})
+            names = [g.removeprefix(str(GRAPH)) for g in graphs]
+            sources = [n for n in names if n not in ("curated", "ontology", "reference", "resolution")]
+            where = "in graph " + ", ".join(names)
+            if sources:
+                where += ("; a source graph failing the shapes is a bug in its adapter (the value should have "
+                          "been a reject): please report it with this message")
+            v = dataclasses.replace(v, where=where)
+        located.append(v)
+    return dataclasses.replace(report, violations=located)

@@ -32,210 +32,19 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, XSD
 
-from ontology.errors import DkgError
-
+from .shacl_compile import (CLOSURE_PATTERN, WHERE_PATTERN, RDFS_SUBCLASSOF, SET_AT_A_TIME_FROM, Check, UnsupportedShape,
+                            compiled_checks, distinct_values, compile_shapes, merge_targets)
 from .shacl_report import SHAPES_FILE, ShaclReport, Violation
 
-#: Datatypes whose lexical form is checked by casting (the SPARQL XSD constructor fails on an
-#: ill-formed value, as pySHACL's datatype check does); other datatypes accept any lexical form.
-CASTABLE = {XSD[t] for t in ("date", "dateTime", "gYear", "gYearMonth", "integer", "decimal",
-                             "boolean", "double", "float", "time")}
-NODE_KINDS = {SH.IRI: "isIRI(?value)", SH.Literal: "isLiteral(?value)", SH.BlankNode: "isBlank(?value)",
-              SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
-              SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-              SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))"}
-#: Keys of a shape node that carry no constraint of their own (or are handled by their owner).
-INERT = {RDF.type, SH.path, SH.message, SH.name, SH.description, SH.severity, SH.property, SH.sparql,
-         SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.flags, SH.deactivated, SH.order, SH.group, rdflib.RDFS.label, rdflib.RDFS.comment}
-RDFS_SUBCLASSOF = str(rdflib.RDFS.subClassOf)
-#: Targets with at least this many focus nodes are checked set-at-a-time (anti-joins, grouped
-#: scans of a whole predicate); smaller ones by a lookup per focus node. Measured on the 10x
-#: CORDIS benchmark: a scan of a predicate with millions of triples costs seconds even when the
-#: target class has a handful of instances.
-SET_AT_A_TIME_FROM = 100_000
-CLOSURE_OPEN, CLOSURE_CLOSE = "\u27e6", "\u27e7"
-_CLOSURE = re.compile(f"{CLOSURE_OPEN}([^{CLOSURE_CLOSE}]+){CLOSURE_CLOSE}")
-VALUE_KEYS = {SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["or"]}
-COUNT_KEYS = {SH.minCount, SH.maxCount}
-
-
-class UnsupportedShape(DkgError, ValueError):
-    """A shape uses a SHACL feature this engine does not compile (use the pySHACL engine)."""
-
-
-@dataclass(frozen=True)
-class Check:
-    """One compiled query; each solution (``?this``, optional ``?value``) is a violation."""
-
-    query: str
-    path: str
-    message: str
-    shape: str
-    has_value: bool = True
-    #: The same check as a lookup per focus node, and the target pattern it starts from:
-    #: cheaper than the set-at-a-time ``query`` when the target class has few instances.
-    lookup: str = ""
-    target: str = ""
-
-
-def _term(node: rdflib.term.Node) -> str:
-    return node.n3()
-
-
-def _conforms(value_shape: dict, graph: rdflib.Graph, where: str) -> list[tuple[str, str]]:
-    """(SPARQL boolean expression true when ?value conforms, component name) per value component."""
-    out = []
-    for key, objects in value_shape.items():
-        for obj in objects:
-            if key == SH["class"]:
-                out.append((f"EXISTS {{ ?value rdf:type ?class . VALUES ?class {{ {_closure(obj)} }} }}",
-                            f"class {obj.n3(graph.namespace_manager)}"))
-            elif key == SH.datatype:
-                test = f"(isLiteral(?value) && DATATYPE(?value) = {_term(obj)}"
-                if obj in CASTABLE:
-                    test += f" && COALESCE(isLiteral({_term(obj)}(STR(?value))), false)"
-                out.append((test + ")", f"datatype {obj.n3(graph.namespace_manager)}"))
-            elif key == SH.nodeKind:
-                if obj not in NODE_KINDS:
-                    raise UnsupportedShape(f"{where}: unknown sh:nodeKind {obj}")
-                out.append((NODE_KINDS[obj], f"node kind {obj.n3(graph.namespace_manager)}"))
-            elif key == SH.pattern:
-                flags = graph.value(value_shape["__node__"], SH.flags)
-                args = f"STR(?value), {rdflib.Literal(str(obj)).n3()}" + (f", {rdflib.Literal(str(flags)).n3()}" if flags else "")
-                out.append((f"(!isBlank(?value) && REGEX({args}))", f"pattern {obj}"))
-            elif key == SH["or"]:
-                alternatives = []
-                for member in Collection(graph, obj):
-                    inner = _shape_keys(graph, member, f"{where} sh:or member")
-                    if set(inner) - {"__node__"} - VALUE_KEYS:
-                        raise UnsupportedShape(f"{where}: sh:or members may only use {sorted(str(k) for k in VALUE_KEYS)}")
-                    tests = _conforms(inner, graph, where)
-                    alternatives.append("(" + " && ".join(t for t, _ in tests) + ")" if tests else "true")
-                out.append(("(" + " || ".join(alternatives) + ")", "one of the sh:or alternatives"))
-    return out
-
-
-def _shape_keys(graph: rdflib.Graph, node: rdflib.term.Node, where: str) -> dict:
-    keys: dict = {"__node__": node}
-    for p, o in graph.predicate_objects(node):
-        if p in INERT:
-            continue
-        if p not in VALUE_KEYS | COUNT_KEYS:
-            raise UnsupportedShape(f"{where}: {p} is not compiled to SPARQL; validate with the pySHACL engine")
-        keys.setdefault(p, []).append(o)
-    return keys
-
-
-def _target(graph: rdflib.Graph, shape: rdflib.term.Node) -> str:
-    classes = sorted(graph.objects(shape, SH.targetClass))
-    if any(graph.value(shape, p) is not None for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)):
-        raise UnsupportedShape(f"{shape}: only sh:targetClass targets are compiled")
-    return f"?this rdf:type ?target . VALUES ?target {{ {' '.join(_closure(c) for c in classes)} }}"
-
-
-def _closure(cls: rdflib.term.Node) -> str:
-    """A placeholder for the class and its subclasses, filled in from the data by :func:`validate_store`.
-
-    Resolving ``rdfs:subClassOf*`` once per class, instead of once per value inside the query,
-    is what keeps validation fast on large graphs.
-    """
-    return f"{CLOSURE_OPEN}{cls}{CLOSURE_CLOSE}"
-
-
-def _prologue(graph: rdflib.Graph, constraint: rdflib.term.Node | None = None) -> str:
-    lines = ["PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>",
-             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>"]
-    for declarer in graph.objects(constraint, SH.prefixes) if constraint is not None else ():
-        for decl in graph.objects(declarer, SH.declare):
-            lines.append(f"PREFIX {graph.value(decl, SH.prefix)}: <{graph.value(decl, SH.namespace)}>")
-    return "\n".join(lines) + "\n"
-
-
-def compile_shapes(shapes: rdflib.Graph) -> list[Check]:
-    """Compile every node shape with ``sh:targetClass`` into SPARQL checks.
-
-    Raises :class:`UnsupportedShape` for any constraint outside the supported subset.
-    """
-    checks: list[Check] = []
-    base = _prologue(shapes)
-    targeting = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
-    candidates = set(shapes.subjects(RDF.type, SH.NodeShape))
-    for p in targeting:
-        candidates.update(shapes.subjects(p, None))
-    for shape in sorted(candidates, key=str):
-        name = shape.n3(shapes.namespace_manager)
-        own = set(shapes.predicates(shape, None)) - INERT
-        if own:
-            raise UnsupportedShape(f"{name}: node-level {sorted(str(p) for p in own)} not compiled; use sh:property")
-        if shapes.value(shape, SH.targetClass) is None and not any(shapes.value(shape, p) is not None for p in targeting):
-            continue  # not a validation entry point; only reachable through sh:node, which is refused
-        target = _target(shapes, shape)
-        for prop in sorted(shapes.objects(shape, SH.property), key=str):
-            path = shapes.value(prop, SH.path)
-            if not isinstance(path, rdflib.URIRef):
-                raise UnsupportedShape(f"{name}: property paths other than a single predicate are not compiled")
-            where = f"{name} {path.n3(shapes.namespace_manager)}"
-            keys = _shape_keys(shapes, prop, where)
-            message = str(shapes.value(prop, SH.message) or "")
-            low = [int(n) for n in keys.get(SH.minCount, [])]
-            high = [int(n) for n in keys.get(SH.maxCount, [])]
-            # Set-at-a-time forms (anti-joins, grouped scans of one predicate) rather than a
-            # lookup per focus node: Oxigraph answers them by hashing, several times faster.
-            p_term = _term(path)
-            def per_node(test: str) -> str:
-                return (f"{base}SELECT ?this WHERE {{ {{ SELECT ?this (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {target} "
-                        f"OPTIONAL {{ ?this {p_term} ?v }} }} GROUP BY ?this }} FILTER ({test}) }}")
-
-            for n in low:
-                having = (f"{{ ?this {p_term} ?v }}" if n == 1 else
-                          f"{{ SELECT ?this WHERE {{ ?this {p_term} ?v }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) >= {n}) }}")
-                query = f"{base}SELECT DISTINCT ?this WHERE {{ {{ {target} }} MINUS {having} }}"
-                checks.append(Check(query, path.n3(), message or f"needs at least {n} value(s)", name, has_value=False,
-                                    lookup=per_node(f"?n < {n}"), target=target))
-            for n in high:
-                query = (f"{base}SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p_term} ?v }} GROUP BY ?this "
-                         f"HAVING (COUNT(DISTINCT ?v) > {n}) }} {target} }}")
-                checks.append(Check(query, path.n3(), message or f"needs at most {n} value(s)", name, has_value=False,
-                                    lookup=per_node(f"?n > {n}"), target=target))
-            value_keys = {k: v for k, v in keys.items() if k in VALUE_KEYS or k == "__node__"}
-            conforms = _conforms(value_keys, shapes, where)
-            if conforms:
-                default = "value must satisfy " + "; ".join(label for _, label in conforms)
-                classes = value_keys.get(SH["class"], [])
-                failing = " || ".join(f"!COALESCE({test}, false)" for test, _ in conforms)
-                lookup = f"{base}SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p_term} ?value . FILTER ({failing}) }}"
-                if set(value_keys) == {"__node__", SH["class"]} and len(classes) == 1:
-                    # One sh:class: values minus the instances of the class (an anti-join).
-                    failing_values = (f"{{ ?this {p_term} ?value }} MINUS {{ ?value rdf:type ?class . "
-                                      f"VALUES ?class {{ {_closure(classes[0])} }} }}")
-                else:
-                    failing_values = f"?this {p_term} ?value . FILTER ({failing})"
-                query = f"{base}SELECT DISTINCT ?this ?value WHERE {{ {{ {failing_values} }} {target} }}"
-                checks.append(Check(query, path.n3(), message or default, name, lookup=lookup, target=target))
-        for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
-            select = shapes.value(constraint, SH.select)
-            if select is None:
-                raise UnsupportedShape(f"{name}: sh:sparql constraint without sh:select")
-            inner = str(select).replace("$this", "?this")
-            query = f"{_prologue(shapes, constraint)}SELECT DISTINCT ?this ?value WHERE {{ {target} {{ {inner} }} }}"
-            checks.append(Check(query, "", str(shapes.value(constraint, SH.message) or "SPARQL constraint"), name))
-    return checks
-
-
-@lru_cache(maxsize=4)
-def _compiled(shapes_file: Path) -> tuple[Check, ...]:
-    return tuple(compile_shapes(rdflib.Graph().parse(shapes_file, format="turtle")))
-
+__all__ = ["Check", "UnsupportedShape", "compile_shapes", "merge_targets", "plan_checks", "validate_focus",
+           "validate_store"]
 
 def _short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     if term is None:
@@ -248,8 +57,90 @@ def _short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
 
 
 def validate_store(store: ox.Store, shapes_file: Path = SHAPES_FILE) -> ShaclReport:
-    """Validate the union of the store's named graphs against the shapes, inside Oxigraph."""
+    """Validate the union of the store's named graphs against the shapes, inside Oxigraph.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+        The store to validate.
+    shapes_file : Path
+        The SHACL shapes (``ontology/shapes.ttl``).
+
+    Returns
+    -------
+    ShaclReport
+        Every violation, sorted.
+    """
+    return _report(store, plan_checks(store, shapes_file))
+
+
+def _report(store: ox.Store, queries: list[tuple[Check, str]]) -> ShaclReport:
+    # Oxigraph evaluates a query on one core and releases the GIL meanwhile: use both cores.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        answers = list(pool.map(lambda item: _solutions(store, item[1]), queries))
     violations = set()
+    for (check, _), solutions in zip(queries, answers):
+        for this, value in solutions:
+            violations.add(Violation(this, check.path, value if check.has_value else "", check.message))
+    return ShaclReport(not violations, sorted(violations), len(store))
+
+
+def plan_checks(store: ox.Store, shapes_file: Path = SHAPES_FILE) -> list[tuple[Check, str]]:
+    """Each compiled check with the query to run on ``store``: class closures filled in from
+    the data, and the per-node lookup instead of the set-at-a-time form for small targets."""
+    filled = _filler(store)
+    sizes: dict[str, int] = {}
+
+    def chosen(check: Check) -> str:
+        """The set-at-a-time query for large targets, the per-node lookup for small ones."""
+        if not check.lookup:
+            return filled(check.query)
+        target = filled(check.target)
+        if target not in sizes:
+            found = store.query(f"PREFIX rdf: <{RDF}> SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {target} }}",
+                                use_default_graph_as_union=True)
+            sizes[target] = int(next(iter(found))["n"].value)
+        return filled(check.lookup if sizes[target] < SET_AT_A_TIME_FROM else check.query)
+
+    return [(check, chosen(check)) for check in compiled_checks(Path(shapes_file))]
+
+
+def validate_focus(store: ox.Store, focus: list[str], shapes_file: Path = SHAPES_FILE) -> ShaclReport:
+    """Validate only the focus nodes ``focus`` (IRIs) against the shapes.
+
+    Each check runs in its per-node form with ``?this`` bound to the focus nodes in every
+    group that binds it, as SHACL pre-binds ``$this``. A SPARQL constraint with subqueries of
+    its own is run whole and its results restricted to the focus nodes (a subquery that does
+    not mention ``$this`` must not be restricted). Used by a rebuild
+    (:mod:`graph.rebuild`) to check what a change touched.
+
+    Examples
+    --------
+    >>> store = ox.Store()
+    >>> city = ox.NamedNode("https://w3id.org/democracy-kg/id/city/x")
+    >>> store.add(ox.Quad(city, ox.NamedNode(str(RDF.type)), ox.NamedNode("https://schema.org/City")))
+    >>> validate_focus(store, [city.value]).conforms
+    False
+    >>> validate_focus(store, ["https://w3id.org/democracy-kg/id/city/elsewhere"]).conforms
+    True
+    """
+    if not focus:
+        return ShaclReport(True, [], len(store))
+    bound = "WHERE { VALUES ?this { " + " ".join(f"<{f}>" for f in focus) + " } "
+    filled = _filler(store)
+    queries = []
+    for check in compiled_checks(Path(shapes_file)):
+        text = filled(check.lookup or check.query)
+        if check.lookup or len(WHERE_PATTERN.findall(text)) <= 2:  # compiled groups all bind ?this
+            text = WHERE_PATTERN.sub(lambda _: bound, text)
+        else:
+            text = WHERE_PATTERN.sub(lambda _: bound, text, count=1)
+        queries.append((check, text))
+    return _report(store, queries)
+
+
+def _filler(store: ox.Store):  # noqa: ANN202 - a str -> str function
+    """Fills a compiled query's class placeholders with each class and its subclasses in ``store``."""
     closures: dict[str, str] = {}
 
     def closure(match: re.Match) -> str:
@@ -261,25 +152,14 @@ def validate_store(store: ox.Store, shapes_file: Path = SHAPES_FILE) -> ShaclRep
             closures[cls] = " ".join(sorted(classes))
         return closures[cls]
 
-    sizes: dict[str, int] = {}
+    def filled(text: str) -> str:
+        return distinct_values(CLOSURE_PATTERN.sub(closure, text))
 
-    def chosen(check: Check) -> str:
-        """The set-at-a-time query for large targets, the per-node lookup for small ones."""
-        if not check.lookup:
-            return _CLOSURE.sub(closure, check.query)
-        target = _CLOSURE.sub(closure, check.target)
-        if target not in sizes:
-            found = store.query(f"PREFIX rdf: <{RDF}> SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {target} }}",
-                                use_default_graph_as_union=True)
-            sizes[target] = int(next(iter(found))["n"].value)
-        return _CLOSURE.sub(closure, check.lookup if sizes[target] < SET_AT_A_TIME_FROM else check.query)
+    return filled
 
-    queries = [(check, chosen(check)) for check in _compiled(Path(shapes_file))]
-    # Oxigraph evaluates a query on one core and releases the GIL meanwhile: use both cores.
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        answers = list(pool.map(lambda item: list(store.query(item[1], use_default_graph_as_union=True)), queries))
-    for (check, _), solutions in zip(queries, answers):
-        for solution in solutions:
-            value = solution["value"] if check.has_value else None
-            violations.add(Violation(_short(solution["this"]), check.path, _short(value), check.message))
-    return ShaclReport(not violations, sorted(violations), len(store))
+
+def _solutions(store: ox.Store, query: str) -> list[tuple[str, str]]:
+    """(focus, value) of each solution, in the report's spelling."""
+    found = store.query(query, use_default_graph_as_union=True)
+    names = {v.value for v in found.variables}
+    return [(_short(row["this"]), _short(row["value"]) if "value" in names else "") for row in found]

@@ -38,6 +38,8 @@ from .dumps import is_pending, start_background
 from .remote import SparqlEndpoint
 
 DEFAULT_BUILD_DIR = Path("build")
+#: Each graph's counts (graph.void.graph_profiles), in a release, for the next rebuild.
+PROFILES_NAME = "profiles.json"
 T = TypeVar("T")
 
 

@@ -54,35 +54,51 @@ _CLASS_STATS = """
 SELECT ?g ?class (COUNT(DISTINCT ?s) AS ?entities)
 WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?g ?class
 """
+_GRAPH_ENTITIES = """
+SELECT ?g (COUNT(DISTINCT ?s) AS ?entities) WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?g
+"""
 _GRAPH_FACTS = """
 SELECT ?g ?p ?o WHERE { GRAPH ?g { ?g ?p ?o } VALUES ?p { dcterms:license prov:wasDerivedFrom rdfs:label dcterms:title } }
 """
 
 
-def graph_statistics(store: ox.Store) -> dict[str, dict[str, int]]:
-    """Triples, distinct subjects and properties of every named graph (by IRI), in one scan.
+def graph_profiles(store: ox.Store, graphs: list[str] | None = None) -> dict[str, dict]:
+    """Every named graph's counts (by IRI), or only those of ``graphs``: triples, distinct
+    subjects and properties, entities (distinct typed subjects) and entities per class.
 
-    The build takes its per-graph triple counts from here too, so the data is counted once.
+    A profile depends on its graph's content alone, so a rebuild keeps those of the graphs it
+    did not change (:mod:`graph.rebuild`) and the build also takes its per-graph triple counts
+    from here: the data is counted once.
     """
-    return {row["g"].value: {k: int(row[k].value) for k in ("triples", "subjects", "properties")}
-            for row in store.query(_GRAPH_STATS)}
+    only = "" if graphs is None else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in sorted(graphs))} }}"
+    if graphs is not None and not graphs:
+        return {}
+    profiles: dict[str, dict] = {}
+    for row in store.query(_GRAPH_STATS.replace("WHERE {", "WHERE { " + only, 1)):
+        profiles[row["g"].value] = {k: int(row[k].value) for k in ("triples", "subjects", "properties")}
+        profiles[row["g"].value].update(entities=0, classes=[])
+    for row in store.query(_GRAPH_ENTITIES.replace("WHERE {", "WHERE { " + only, 1)):
+        if row["g"].value in profiles:
+            profiles[row["g"].value]["entities"] = int(row["entities"].value)
+    for row in store.query(_CLASS_STATS.replace("WHERE {", "WHERE { " + only, 1)):
+        if row["g"].value in profiles:
+            profiles[row["g"].value]["classes"].append([row["class"].value, int(row["entities"].value)])
+    for profile in profiles.values():
+        profile["classes"].sort()
+    return profiles
 
 
 def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
-                     statistics: dict[str, dict[str, int]] | None = None) -> list[str]:
+                     profiles: dict[str, dict] | None = None) -> list[str]:
     """N-Quads lines of the description of the graphs ``content_graphs`` (names) in ``store``.
 
     ``dumps`` is the directory holding the dump files; each one becomes a distribution.
-    ``statistics`` is :func:`graph_statistics` of ``store`` when the caller has it already.
+    ``profiles`` is :func:`graph_profiles` of ``store`` when the caller has it already.
     """
     dataset = iri(DATASET)
     add, out = _adder()
     wanted = {graph_iri(name): name for name in content_graphs}
-    graph_stats = statistics if statistics is not None else graph_statistics(store)
-    classes: dict[str, list[tuple[str, int]]] = {}
-    for row in store.query(_CLASS_STATS):
-        if row["g"].value in wanted:
-            classes.setdefault(row["g"].value, []).append((row["class"].value, int(row["entities"].value)))
+    profiles = profiles if profiles is not None else graph_profiles(store)
     facts: dict[str, list[tuple[str, ox.NamedNode | ox.Literal]]] = {}
     for row in store.query(_GRAPH_FACTS, prefixes=PREFIXES):
         if row["g"].value in wanted:
@@ -100,13 +116,13 @@ def describe_dataset(store: ox.Store, dumps: Path, content_graphs: list[str],
         add(dataset, VOID.vocabulary, iri(PREFIXES[prefix]))
     triples, all_classes = 0, set()
     for graph in sorted(wanted):
-        graph_classes = sorted(classes.get(graph, []))
-        out += _subset_quads(store, graph, wanted[graph], graph_stats.get(graph), graph_classes, facts.get(graph, []))
-        triples += graph_stats[graph]["triples"] if graph in graph_stats else 0
-        all_classes.update(c for c, _ in graph_classes)
+        profile = profiles.get(graph)
+        out += _subset_quads(graph, wanted[graph], profile, facts.get(graph, []))
+        triples += profile["triples"] if profile else 0
+        all_classes.update(c for c, _ in (profile["classes"] if profile else []))
     add(dataset, VOID.triples, literal(str(triples), XSD_INTEGER))
     add(dataset, VOID.classes, literal(str(len(all_classes)), XSD_INTEGER))
-    add(dataset, VOID.entities, literal(str(_typed_subjects(store, None, list(wanted))), XSD_INTEGER))
+    add(dataset, VOID.entities, literal(str(_typed_subjects(store, list(wanted))), XSD_INTEGER))
     out += _service_and_distribution_quads(dumps)
     return sorted(set(out))
 
@@ -122,18 +138,19 @@ def _adder() -> tuple[Callable[[str, object, str], None], list[str]]:
     return add, out
 
 
-def _subset_quads(store: ox.Store, graph: str, name: str, stats: dict[str, int] | None,
-                  graph_classes: list[tuple[str, int]], graph_facts: list[tuple[str, ox.NamedNode | ox.Literal]]) -> list[str]:
+def _subset_quads(graph: str, name: str, profile: dict | None,
+                  graph_facts: list[tuple[str, ox.NamedNode | ox.Literal]]) -> list[str]:
     """One named graph as a ``void:subset`` of the dataset: counts, facts, class partitions."""
     add, out = _adder()
     subset = iri(graph)
+    profile = profile or {"triples": 0, "subjects": 0, "properties": 0, "entities": 0, "classes": []}
     add(iri(DATASET), VOID.subset, subset)
     add(subset, RDF.type, iri(str(VOID.Dataset)))
-    add(subset, VOID.triples, literal(str(stats["triples"] if stats else 0), XSD_INTEGER))
-    add(subset, VOID.entities, literal(str(_typed_subjects(store, graph)), XSD_INTEGER))
-    add(subset, VOID.classes, literal(str(len(graph_classes)), XSD_INTEGER))
-    add(subset, VOID.properties, literal(str(stats["properties"] if stats else 0), XSD_INTEGER))
-    add(subset, VOID.distinctSubjects, literal(str(stats["subjects"] if stats else 0), XSD_INTEGER))
+    add(subset, VOID.triples, literal(str(profile["triples"]), XSD_INTEGER))
+    add(subset, VOID.entities, literal(str(profile["entities"]), XSD_INTEGER))
+    add(subset, VOID.classes, literal(str(len(profile["classes"])), XSD_INTEGER))
+    add(subset, VOID.properties, literal(str(profile["properties"]), XSD_INTEGER))
+    add(subset, VOID.distinctSubjects, literal(str(profile["subjects"]), XSD_INTEGER))
     if name in OWN_GRAPHS:
         title, source = OWN_GRAPHS[name]
         graph_facts = graph_facts + [(str(RDFS.label), ox.Literal(title, language="en")),
@@ -141,7 +158,7 @@ def _subset_quads(store: ox.Store, graph: str, name: str, stats: dict[str, int] 
                                      (str(PROV.wasDerivedFrom), ox.NamedNode(source))]
     for predicate, value in sorted(set(graph_facts), key=lambda f: (f[0], str(f[1]))):
         add(subset, predicate, str(value))
-    for cls, count in graph_classes:
+    for cls, count in profile["classes"]:
         partition = iri(f"{DATASET}/{name}/class/{_class_key(cls)}")
         add(subset, VOID.classPartition, partition)
         add(partition, VOID["class"], iri(cls))
@@ -172,13 +189,10 @@ def _service_and_distribution_quads(dumps: Path) -> list[str]:
     return out
 
 
-def _typed_subjects(store: ox.Store, graph: str | None, graphs: list[str] | None = None) -> int:
-    """Distinct subjects with an ``rdf:type`` in ``graph`` (or in any of ``graphs``): VoID entities."""
-    if graph is not None:
-        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s a ?c }} }}"
-    else:
-        values = " ".join(f"<{g}>" for g in graphs or [])
-        query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?c }} }}"
+def _typed_subjects(store: ox.Store, graphs: list[str]) -> int:
+    """Distinct subjects with an ``rdf:type`` in any of ``graphs``: the dataset's VoID entities."""
+    values = " ".join(f"<{g}>" for g in graphs)
+    query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s a ?c }} }}"
     return int(next(iter(store.query(query)))["n"].value)
 
 

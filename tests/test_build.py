@@ -188,9 +188,13 @@ def test_shacl_failure_stops_the_build(tmp_path, monkeypatch):
 
     first = build(SEED_RECORDS, tmp_path)
     before = (first.layout.dumps / "democracy-kg.nq").read_bytes()
-    original = b.generate_lines
-    monkeypatch.setattr(b, "generate_lines", lambda *a, **k: (original(*a, **k)[0] + [BROKEN["entity without source"].format(
-        g="https://w3id.org/democracy-kg/graph/curated")], 0))
+    original = b.line_groups
+
+    def with_a_ghost(*args, **kwargs):
+        yield from original(*args, **kwargs)
+        yield [BROKEN["entity without source"].format(g="https://w3id.org/democracy-kg/graph/curated")]
+
+    monkeypatch.setattr(b, "line_groups", with_a_ghost)
     with pytest.raises(ShaclError) as err:
         build(SEED_RECORDS, tmp_path)
     assert "ghost" in str(err.value)
