@@ -3,9 +3,10 @@
 For each scale of the synthetic CORDIS-sized record set (``benchmarks/synthetic.py``), each path
 runs in its own process so that peak memory (max RSS) is its own:
 
-- ``dkg``: the whole ``dkg build`` (``graph.build.build``): records -> validated -> N-Quads text
-  -> sorted canonical dump -> Oxigraph ``bulk_load`` on disk, in parallel with an in-memory
-  load that is SHACL-validated (shapes compiled to SPARQL) and dumped to TriG/Turtle -> atomic swap;
+- ``dkg``: the whole ``dkg build`` (``graph.build.build``): records -> validated -> N-Quads lines
+  spooled unsorted -> in-memory load (beside ``sort`` writing the canonical dump) -> SHACL
+  (shapes compiled to SPARQL) -> the in-memory copy freed -> Oxigraph ``bulk_load`` of the
+  canonical dump on disk -> atomic swap -> TriG/Turtle;
 - ``dkg+pyshacl``: the same with pySHACL, the reference engine, instead (small scales only);
 - ``naive``: the same records and mapping, then rdflib parses the N-Quads and adds triple by
   triple into an on-disk Oxigraph store behind rdflib (oxrdflib); no validation, no dumps.
@@ -75,9 +76,14 @@ def _child(mode: str, records: str, out: str, sources: str | None = None) -> Non
         ds.close()
     elapsed = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # Peak memory of this process. Its children (the system's ``sort`` of the canonical dump)
+    # are left out: their max RSS counts the parent's pages shared at fork, and ``sort`` itself
+    # keeps to its 64 MB buffer (graph.canonical.SORT_BUFFER).
     peak_mb = usage.ru_maxrss / 1024
-    # CPU seconds over all threads: divided by the cores, a floor under the wall time of this work
-    cpu = usage.ru_utime + usage.ru_stime
+    # CPU seconds over all threads and the children: divided by the cores, a floor under the wall
+    # time of this work
+    cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime
     print(json.dumps({"mode": mode, "triples": triples, "seconds": elapsed, "peak_mb": peak_mb, "cpu_s": cpu,
                       "timings": timings}))
 
@@ -106,6 +112,9 @@ def main() -> None:
                         help="sources file of the rebuild benchmark (a full build, then a rebuild after one curated "
                              "record changed); 'h2020': the whole CORDIS H2020 export and Participedia "
                              "(benchmarks/datasets.py), skipped when ../shared is absent; empty: no rebuild benchmark")
+    parser.add_argument("--pipeline-sets", default="h2020",
+                        help="sets (benchmarks/datasets.py: h2020, synthetic<scale>) on which `dkg build`, `dkg analyse` "
+                             "and `dkg map` run one after the other as a user runs them (issue 19); empty: none")
     args = parser.parse_args()
     if args.child:
         _child(*args.child, sources=args.child_sources)
@@ -141,6 +150,9 @@ def main() -> None:
     ratio_scales = [float(x) for x in args.ratio_scales.split(",") if x]
     if ratio_scales:
         _ratios(ratio_scales, args.repeats, speed)
+    pipeline_sets = [x for x in args.pipeline_sets.split(",") if x]
+    if pipeline_sets:
+        _pipeline(pipeline_sets, speed)
     if args.incremental_sources == "h2020":
         from datasets import REAL_H2020, sources_config
 
@@ -196,6 +208,50 @@ def _incremental(sources: Path, repeats: int, speed: dict[str, float]) -> None:
              f"| {f:.2f} | {b:.2f} | {b / f:.2f}x |", f"\nSteps of one rebuild (s): {steps}\n"]
     record_row("build-rebuild", {"full_s": f, "rebuild_s": b, "ratio": b / f, "triples": triples,
                                  "full": [x["seconds"] for x in full], "rebuild": [x["seconds"] for x in rebuild]})
+    record_report("build", lines)
+
+
+def _pipeline(sets: list[str], speed: dict[str, float]) -> None:
+    """``dkg build`` (until it returns; a large graph's TriG and Turtle follow in the background,
+    as for a user), ``dkg analyse`` and ``dkg map`` of the collaboration network, each a command
+    in its own process, as a user runs them; target: <= 60 s on the whole H2020 export."""
+    from datasets import REAL_H2020, sources_config
+    from machine import measure, reference_line
+    from synthetic import generate_cordis
+
+    lines = [f"\n## build + analyse + map, {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M UTC}\n",
+             reference_line(speed, measure()) + "\n",
+             "Each step is the `dkg` command in its own process, one after the other (`dkg build` with its default "
+             "`--dumps auto`: a dump over 64 MB gets its TriG and Turtle from a background process, which runs "
+             "while `analyse` and `map` do). Target: <= 60 s in all on the whole H2020 export.\n",
+             "| set | quads | build s | analyse s | map s | total s |", "|---|---|---|---|---|---|"]
+    for label in sets:
+        with tempfile.TemporaryDirectory(prefix="dkg-pipeline-") as tmp:
+            cordis = REAL_H2020 if label == "h2020" else Path(tmp) / label
+            if label == "h2020" and not REAL_H2020.is_dir():
+                print(f"pipeline benchmark skipped: {REAL_H2020} not found")
+                continue
+            if label != "h2020":
+                generate_cordis(cordis, float(label.removeprefix("synthetic")))
+            config, out = sources_config(Path(tmp), cordis), Path(tmp) / "build"
+            steps = {"build": ["build", "--records", str(HERE.parent / "data" / "records"), "--sources", str(config),
+                               "--out", str(out)],
+                     "analyse": ["analyse", "--store", str(out), "--out", str(Path(tmp) / "analysis"), "--no-progress"],
+                     "map": ["map", "--store", str(out), "--out", str(Path(tmp) / "collaboration.html")]}
+            times = {}
+            for step, argv in steps.items():
+                t = time.perf_counter()
+                proc = subprocess.run([sys.executable, "-m", "graph.cli", *argv], cwd=HERE.parent,
+                                      capture_output=True, text=True)
+                times[step] = time.perf_counter() - t
+                if proc.returncode:
+                    raise SystemExit(f"dkg {step} failed:\n{proc.stderr}")
+            quads = json.loads((out / "current" / "report.json").read_text(encoding="utf-8"))["triples"]
+            total = sum(times.values())
+            record_row("build-pipeline", {"set": label, "quads": quads, **times, "total": total})
+            lines.append(f"| {label} | {quads:,} | {times['build']:.1f} | {times['analyse']:.1f} | {times['map']:.1f} | "
+                         f"{total:.1f} |")
+            print(lines[-1], flush=True)
     record_report("build", lines)
 
 
