@@ -109,6 +109,24 @@ def _conforms(value_shape: dict, graph: rdflib.Graph, where: str) -> list[tuple[
     return out
 
 
+def _class_alternatives(value_shape: dict, graph: rdflib.Graph) -> list[rdflib.term.Node]:
+    """The classes a value may be an instance of, when that is all the value components say (one
+    ``sh:class``, or one ``sh:or`` whose members each hold one ``sh:class`` and nothing else);
+    otherwise an empty list."""
+    keys = set(value_shape) - {"__node__"}
+    if keys == {SH["class"]} and len(value_shape[SH["class"]]) == 1:
+        return list(value_shape[SH["class"]])
+    if keys != {SH["or"]} or len(value_shape[SH["or"]]) != 1:
+        return []
+    classes = []
+    for member in Collection(graph, value_shape[SH["or"]][0]):
+        inner = {p: list(graph.objects(member, p)) for p in set(graph.predicates(member, None)) - INERT}
+        if set(inner) != {SH["class"]} or len(inner[SH["class"]]) != 1:
+            return []
+        classes.append(inner[SH["class"]][0])
+    return classes
+
+
 def _shape_keys(graph: rdflib.Graph, node: rdflib.term.Node, where: str) -> dict:
     keys: dict = {"__node__": node}
     for p, o in graph.predicate_objects(node):
@@ -195,13 +213,16 @@ def compile_shapes(shapes: rdflib.Graph) -> list[Check]:
             conforms = _conforms(value_keys, shapes, where)
             if conforms:
                 default = "value must satisfy " + "; ".join(label for _, label in conforms)
-                classes = value_keys.get(SH["class"], [])
                 failing = " || ".join(f"!COALESCE({test}, false)" for test, _ in conforms)
                 lookup = f"{base}SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p_term} ?value . FILTER ({failing}) }}"
-                if set(value_keys) == {"__node__", SH["class"]} and len(classes) == 1:
-                    # One sh:class: values minus the instances of the class (an anti-join).
+                alternatives = _class_alternatives(value_keys, shapes)
+                if alternatives:
+                    # One sh:class, or an sh:or of single sh:class members: a value conforms when
+                    # it is an instance of one of the classes, so the failing values are the
+                    # values minus those instances (an anti-join, several times faster than a
+                    # FILTER of EXISTS per value on a large target).
                     failing_values = (f"{{ ?this {p_term} ?value }} MINUS {{ ?value rdf:type ?class . "
-                                      f"VALUES ?class {{ {_closure(classes[0])} }} }}")
+                                      f"VALUES ?class {{ {' '.join(_closure(c) for c in alternatives)} }} }}")
                 else:
                     failing_values = f"?this {p_term} ?value . FILTER ({failing})"
                 query = f"{base}SELECT DISTINCT ?this ?value WHERE {{ {{ {failing_values} }} {target} }}"

@@ -81,7 +81,7 @@ def _report(store: ox.Store, queries: list[tuple[Check, str]]) -> ShaclReport:
     violations = set()
     for (check, _), solutions in zip(queries, answers):
         for this, value in solutions:
-            violations.add(Violation(this, check.path, value if check.has_value else "", check.message))
+            violations.add(Violation(_short(this), check.path, _short(value) if check.has_value else "", check.message))
     return ShaclReport(not violations, sorted(violations), len(store))
 
 
@@ -158,8 +158,16 @@ def _filler(store: ox.Store):  # noqa: ANN202 - a str -> str function
     return filled
 
 
-def _solutions(store: ox.Store, query: str) -> list[tuple[str, str]]:
-    """(focus, value) of each solution, in the report's spelling."""
+def _solutions(store: ox.Store, query: str) -> list[tuple[ox.NamedNode, object]]:
+    """(focus, value or None) of each solution, as Oxigraph terms.
+
+    Only Oxigraph is called here (in a worker thread): the report's spelling is made by the
+    caller, because rdflib's literal conversion raises and keeps exceptions internally, whose
+    tracebacks would hold this frame, and with it the query's solutions, until a garbage
+    collection on another thread, where Oxigraph refuses to drop them.
+    """
     found = store.query(query, use_default_graph_as_union=True)
-    names = {v.value for v in found.variables}
-    return [(_short(row["this"]), _short(row["value"]) if "value" in names else "") for row in found]
+    has_value = any(v.value == "value" for v in found.variables)
+    rows = [(row["this"], row["value"] if has_value else None) for row in found]
+    del found
+    return rows
