@@ -98,8 +98,9 @@ class BuildResult:
                 lines.append(f"  source {r.name}: {counts}; {len(r.rejects)} reject(s)")
                 lines += [f"    {r.name}/{ledger}" for ledger in r.ledgers]
         if self.changed is not None:
-            lines.append(f"  rebuilt from the published release: {self.changed} changed line(s) applied, "
-                         "the nodes they touch validated")
+            lines.append("  rebuilt from the published release: " + (
+                f"{self.changed} changed line(s) applied, the nodes they touch validated" if self.changed
+                else "no line changed"))
         if self.resolution:
             counts = ", ".join(f"{k} {v}" for k, v in self.resolution.items())
             lines.append(f"  resolution: {counts}; evidence in {self.layout.current}/matches.csv")
