@@ -543,6 +543,10 @@ REFERENCE = Path(__file__).parent / "fixtures" / "library" / "reference"
 #: compare their answers under (the defaults first).
 REWRITTEN = {
     "actors-in-several-activities": [{}, {"min": 1}, {"min": 2}, {"min": 4}, {"min": 6}],
+    "projects-by-programme-and-year": [
+        {}, {"year": 2019}, {"year": 2020}, {"year": 2021}, {"year": 2022}, {"programme": "programme:top"},
+        {"programme": "programme:part-1", "year": 2021}, {"programme": "programme:other", "year": 2021},
+        {"programme": "programme:cordis-horizon-2020", "year": 2020}, {"programme": "programme:europe-for-citizens"}],
 }
 
 
