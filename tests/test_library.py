@@ -547,6 +547,9 @@ REWRITTEN = {
         {}, {"year": 2019}, {"year": 2020}, {"year": 2021}, {"year": 2022}, {"programme": "programme:top"},
         {"programme": "programme:part-1", "year": 2021}, {"programme": "programme:other", "year": 2021},
         {"programme": "programme:cordis-horizon-2020", "year": 2020}, {"programme": "programme:europe-for-citizens"}],
+    "top-brokers": [
+        {}, {"metric": "dkg:degree"}, {"within": "project:two-parts"}, {"within": "project:ec-net", "metric": "dkg:degree"},
+        {"projection": "membership"}, {"analysis": "analysis/run-2"}],
 }
 
 
