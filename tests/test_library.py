@@ -620,3 +620,22 @@ def test_pyoxigraph_substitutions_still_refuse_a_variable_the_query_does_not_pro
                    if any(f"?{p.name}" not in q.text.split("WHERE")[0] for p in q.parameters)]
     assert len(unprojected) >= 20
 
+
+
+@pytest.mark.parametrize("paused_by_caller", [False, True])
+def test_answers_leave_the_garbage_collector_as_they_found_it(paused_by_caller):
+    # run_query pauses the cyclic collector while it builds the rows, then puts it back as it was
+    import gc
+
+    from graph.sparql import run_query
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal("x")))
+    was = gc.isenabled()
+    try:
+        if paused_by_caller:
+            gc.disable()
+        assert run_query(store, "SELECT ?s WHERE { ?s ?p ?o }").rows == [[ox.NamedNode("http://ex/a")]]
+        assert gc.isenabled() is not paused_by_caller
+    finally:
+        gc.enable() if was else gc.disable()
