@@ -51,12 +51,19 @@ FOUNDATION_GRAPHS = (graph_iri("ontology"), graph_iri("reference"))
 
 
 def validation_key(shapes_file: Path = SHAPES_FILE) -> str:
-    """A digest of the shapes and of the validator's code: a release validated under another
-    key says nothing about which nodes conform now."""
-    from . import shacl_sparql
+    """A digest of the shapes and of the validator's code (the compiler and the runner): a
+    release validated under another key says nothing about which nodes conform now.
+
+    Examples
+    --------
+    >>> len(validation_key())
+    32
+    """
+    from . import shacl_compile, shacl_sparql
 
     digest = hashlib.sha256(Path(shapes_file).read_bytes())
-    digest.update(Path(shacl_sparql.__file__).read_bytes())
+    for module in (shacl_compile, shacl_sparql):
+        digest.update(b"\0" + Path(module.__file__).read_bytes())
     return digest.hexdigest()[:32]
 
 
@@ -153,8 +160,9 @@ def _differences(a, b):  # noqa: ANN001, ANN202 - two byte buffers of sorted lin
                 yield True, y
                 j = y_end + 1
     for buffer, at, side in ((a, i, False), (b, j, True)):
-        for line in buffer[at:].splitlines():
-            yield side, bytes(line)
+        for line in buffer[at:].split(b"\n"):  # only newlines end N-Quads lines, not a bare \r
+            if line:
+                yield side, bytes(line)
 
 
 def _line_end(buffer, at: int) -> int:  # noqa: ANN001 - bytes or a memory map

@@ -166,3 +166,19 @@ def test_changed_lines_is_the_set_difference(tmp_path):
         removed, added = changed_lines(tmp_path / "old", tmp_path / "new", limit=10_000)
         assert removed == sorted(set(old) - set(new)), trial
         assert added == sorted(set(new) - set(old)), trial
+
+
+def test_a_release_validated_under_other_shapes_is_not_reused(records, tmp_path):
+    from graph.rebuild import reusable_release, validation_key
+    from graph.shacl_report import SHAPES_FILE
+    from graph.store import BuildLayout
+
+    build(records, tmp_path / "out")
+    layout = BuildLayout(tmp_path / "out")
+    assert reusable_release(layout) == layout.current.resolve()
+    other = tmp_path / "shapes.ttl"
+    other.write_bytes(SHAPES_FILE.read_bytes() + b"\n# another shape would go here\n")
+    assert validation_key(other) != validation_key()
+    report = layout.current / "report.json"
+    report.write_text(report.read_text(encoding="utf-8").replace(validation_key(), validation_key(other)), encoding="utf-8")
+    assert reusable_release(layout) is None
