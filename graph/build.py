@@ -55,6 +55,7 @@ from ontology.vocab import Vocabularies, load_vocabularies
 from .canonical import Spool
 from .dumps import DERIVED_MODES, DUMP_NAME, resolve_mode, start_background, write_derived
 from .loading import validated_store
+from .memory import collector_paused
 from .rebuild import reusable_release, validation_key
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
 from .validate import ENGINES
@@ -211,10 +212,11 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
     source_results = map_sources(sources, timings, layout.root / "cache" / "sources")
-    t = time.perf_counter()
-    vocab = load_vocabularies()
-    records = require_records(records_dir, vocab)
-    timings["records"] = time.perf_counter() - t
+    with collector_paused():  # millions of long-lived records and lines, and no cycles among them
+        t = time.perf_counter()
+        vocab = load_vocabularies()
+        records = require_records(records_dir, vocab)
+        timings["records"] = time.perf_counter() - t
     n_records = len(records)
 
     release_id = new_release_id(started)
@@ -222,7 +224,8 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     staged = None
     try:
         t = time.perf_counter()
-        spool = _spool(line_groups(records, vocab, _taken(source_results)), staging / SPOOL_NAME)
+        with collector_paused():
+            spool = _spool(line_groups(records, vocab, _taken(source_results)), staging / SPOOL_NAME)
         del records  # mapped; free them before the loader takes its share
         timings["map"] = time.perf_counter() - t
         staged = validated_store(staging, spool, source_results, records_dir, shacl, timings, reusable_release(layout))

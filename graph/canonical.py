@@ -139,27 +139,6 @@ def read_lines(path: Path) -> Iterator[str]:
             yield line.rstrip("\n")
 
 
-def release_free_memory() -> None:
-    """Hand the memory freed by a dropped store back to the system before the next big step.
-
-    glibc keeps freed blocks in per-thread arenas: without this, the on-disk loader that follows
-    the in-memory copy took 600 MB more than its own peak at the synthetic 1x scale. A no-op
-    where there is no glibc.
-    """
-    import ctypes
-    import ctypes.util
-    import gc
-
-    gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):
-        trim = None
-    if trim is not None:
-        trim(0)
-
-
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as f:
         batch: list[str] = []

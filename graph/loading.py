@@ -21,7 +21,8 @@ from ingest.resolve import RESOLUTION_FILE, resolve
 from ingest.sources import SourceResult
 from ontology.namespaces import GRAPH
 
-from .canonical import merge_into, read_lines, release_free_memory, sort_spool
+from .canonical import merge_into, read_lines, sort_spool
+from .memory import release_free_memory
 from .dumps import DUMP_NAME
 from .rebuild import derive_validated
 from .shacl_report import ShaclError, locate_violations

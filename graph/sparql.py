@@ -32,9 +32,7 @@ True
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -43,6 +41,7 @@ import pyoxigraph as ox
 from ontology.errors import DkgError
 from ontology.namespaces import PREFIXES
 
+from .memory import collector_paused
 from .sparql_text import check_query
 
 #: An RDF term a query answer holds (``None`` for an unbound variable).
@@ -124,30 +123,10 @@ def run_query(store: ox.Store | Endpoint, sparql: str,
         variables = [v.value for v in answer.variables]
         # A solution iterates over its values in the order of `variables` (None when unbound):
         # a fifth faster than looking each variable up by name, which shows on 30k-row answers.
-        with _collector_paused():
+        with collector_paused():
             rows = [list(solution) for solution in answer]
         return QueryResult(variables, rows=rows)
     return QueryResult([], triples=list(answer))
-
-
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector while an answer's rows are built.
-
-    A 30,000-row answer is some 250,000 new objects (a list and its terms a row): every 700 of
-    them set off a collection, and as they all survive, the older generations' collections walk
-    them and the rest of the process's objects again and again: 5-10% of the time of the largest
-    named questions at H2020 scale. Rows and terms hold no reference cycles, so there is nothing
-    for the collector to find in them. It runs as usual once the rows are built; a collector
-    the caller has paused stays paused.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def values_block(bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
