@@ -32,7 +32,9 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 #: Lines joined per write: one ``"\\n".join`` of every line would copy the whole dataset once
 #: more in memory for the time of the write.
@@ -58,11 +60,7 @@ class Spool:
 
     def write(self, lines: list[str]) -> None:
         """Append ``lines`` (each without its newline)."""
-        for start in range(0, len(lines), SLICE):
-            chunk = lines[start:start + SLICE]
-            self._file.write("\n".join(chunk))
-            self._file.write("\n")
-            self.lines += len(chunk)
+        self.lines += _write_batched(self._file, lines)
 
     def close(self) -> None:
         self._file.close()
@@ -126,8 +124,7 @@ def merge_into(target: Path, extra: list[str], *, program: str | None = "sort") 
         subprocess.run([found, "-m", "-S", SORT_BUFFER, "-T", str(target.parent), "-o", str(merged), str(target), str(side)],
                        check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
     else:
-        with target.open(encoding="utf-8") as f:
-            _write_lines(merged, heapq.merge((line.rstrip("\n") for line in f), extra))
+        _write_lines(merged, heapq.merge(read_lines(target), extra))
     side.unlink()
     os.replace(merged, target)
 
@@ -141,14 +138,23 @@ def read_lines(path: Path) -> Iterator[str]:
 
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) == SLICE:
-                f.write("\n".join(batch) + "\n")
-                batch = []
-        if batch:
-            f.write("\n".join(batch) + "\n")
+        _write_batched(f, lines)
+
+
+def _write_batched(f: TextIO, lines: Iterable[str]) -> int:
+    """Write ``lines`` to ``f``, :data:`SLICE` joined per write; the number written."""
+    written = 0
+    for batch in _batched(lines, SLICE):
+        f.write("\n".join(batch) + "\n")
+        written += len(batch)
+    return written
+
+
+def _batched(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    """``lines`` in lists of ``size`` (the last one shorter); ``itertools.batched`` from 3.12."""
+    it = iter(lines)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def _c_locale() -> dict[str, str]:

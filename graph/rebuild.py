@@ -48,6 +48,7 @@ from .store import PROFILES_NAME, BuildLayout
 MAX_CHANGED_LINES = 50_000
 #: Graphs whose change alters what the shapes mean (class closures, known countries).
 FOUNDATION_GRAPHS = (graph_iri("ontology"), graph_iri("reference"))
+FOUNDATION_SUFFIXES = tuple(f"<{g}> .".encode() for g in FOUNDATION_GRAPHS)
 
 
 def validation_key(shapes_file: Path = SHAPES_FILE) -> str:
@@ -115,8 +116,6 @@ def changed_lines(old: Path, new: Path, limit: int = MAX_CHANGED_LINES) -> tuple
                 return None
     return [line.decode("utf-8") for line in removed], [line.decode("utf-8") for line in added]
 
-
-FOUNDATION_SUFFIXES = tuple(f"<{g}> .".encode() for g in FOUNDATION_GRAPHS)
 
 
 @contextmanager
