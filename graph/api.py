@@ -55,7 +55,7 @@ from .store import DEFAULT_BUILD_DIR
 #: --help`` took 0.7 s this way, 1.9 s with everything imported up front, warm caches).
 _LATER = {
     "Analysis": "graph.network.analyse", "TieFilter": "graph.network.select", "extract": "graph.network.extract",
-    "node_table": "graph.network.export", "graph_with_metrics": "graph.network.export",
+    "node_table": "graph.network.export", "graph_with_metrics": "graph.network.view",
     "method_diffusion": "graph.network.diffusion", "diffusion_summary": "graph.network.diffusion",
     "inline": "graph.maps.notebook", "serve": "graph.serve",
 }

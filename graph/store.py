@@ -266,6 +266,24 @@ def resolve_store_path(location: Path | str) -> Path:
     raise StoreNotFound(f"no built store at {path}; run 'dkg build' (or 'make run') first")
 
 
+def release_of(location: Path | str) -> tuple[Path, str] | None:
+    """The build directory and the id of the release whose store ``location`` names now.
+
+    ``location`` is a build directory (its ``current`` release), ``build/store`` or a release's
+    store. A build that publishes later does not change the answer: callers resolve once and
+    keep reading that release. None for a store outside any build layout.
+
+    >>> release_of("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    graph.store.StoreNotFound: no built store at /nonexistent; run 'dkg build' (or 'make run') first
+    """
+    release = resolve_store_path(location).parent
+    if release.parent.name == "releases" and (release.parent.parent / "current").is_symlink():
+        return release.parent.parent, release.name
+    return None
+
+
 def _open_oxigraph(location: Path | str, read_only: bool = True) -> ox.Store:
     path = resolve_store_path(location)
     try:

@@ -207,6 +207,37 @@ def test_a_map_reads_the_metrics_dkg_analyse_wrote_and_draws_what_measuring_draw
         make.make_map(root, tmp_path / "other-seed.html", seed=7)  # no analysis with that seed: measures
 
 
+def test_a_map_reads_what_dkg_analyse_kept_for_the_release_it_read(library_build, tmp_path, monkeypatch):
+    """Without --write-back the release is untouched, but a map of the same projection, filter and
+    seed reads the measures kept beside the build (and draws the page measuring draws); a newer
+    release, or a folder kept for a release that is gone, is never read."""
+    import shutil
+
+    import graph.maps.make as make
+    from graph.store import derive_release
+
+    build = tmp_path / "build"
+    shutil.copytree(library_build.layout.root, build, symlinks=True)
+    release = (build / "current").resolve()
+    files = {p: p.stat().st_mtime_ns for p in release.rglob("*") if p.is_file()}
+    (build / "cache" / "analyses" / "20000101T000000000000Z-1").mkdir(parents=True)  # a release pruned long ago
+    result = api.analyse(build, "collaboration", out=tmp_path / "analysis", seed=7)
+    assert (build / "current").resolve() == release and result.store is None
+    assert {p: p.stat().st_mtime_ns for p in release.rglob("*") if p.is_file()} == files
+    assert [p.name for p in (build / "cache" / "analyses").iterdir()] == [release.name]  # the gone one removed
+    assert [p.name for p in (build / "cache" / "analyses" / release.name).iterdir()] == [f"{result.run}.nq"]
+    measured = make.make_map(build, tmp_path / "measured.html", seed=7, recompute=True)[0].read_bytes()
+
+    def no_measuring(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("the map measured the network instead of reading the kept analysis")
+
+    monkeypatch.setattr(make, "analyse", no_measuring)
+    assert make.make_map(build, tmp_path / "read.html", seed=7)[0].read_bytes() == measured
+    derive_release(build, lambda store: None)  # a new release: its content could differ
+    with pytest.raises(AssertionError, match="measured the network"):
+        make.make_map(build, tmp_path / "newer.html", seed=7)
+
+
 FRONT_DOOR_JOBS = ("build", "ingest", "validate", "select", "construct", "analyse", "draw", "publish", "push",
                    "open_release", "open_or_build", "questions")
 

@@ -187,6 +187,53 @@ def test_large_networks_are_drawn_as_their_largest_nodes(network_build, tmp_path
     assert "the 3 largest of 14 nodes by betweenness" in path.read_text(encoding="utf-8")
 
 
+def _shape(g: nx.Graph) -> tuple:
+    """Everything of ``g`` a map reads, in order: nodes with attributes, each node's neighbours, ties."""
+    return list(g.nodes(data=True)), [list(g.adj[n]) for n in g], list(g.edges(data=True))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_largest_nodes_copied_alone_are_the_graph_cut_from_the_whole_copy(seed):
+    """make_map copies only the drawn nodes of a large network; that copy must be the one the
+    general path cuts from the whole graph, down to the order of each node's neighbours (ties
+    point both ways and are added in sorted order, so a careless copy reorders them)."""
+    import random
+
+    from graph.maps.make import _largest, induced_copy, largest_nodes
+    from graph.network.centrality import betweenness, degree
+    from graph.network.export import graph_with_metrics, node_view
+
+    rng = random.Random(seed)
+    whole = nx.gnm_random_graph(40, 120, seed=seed)
+    whole = nx.relabel_nodes(whole, {n: f"n{rng.randrange(1000):03d}-{n}" for n in whole})
+    oriented = nx.Graph()
+    oriented.add_nodes_from((n, {"label": n.upper(), "kind": rng.choice(["organisation", "city"])}) for n in whole)
+    for u, v in whole.edges:  # each tie in a random direction, with attributes, some not plain
+        u, v = (u, v) if rng.random() < 0.5 else (v, u)
+        oriented.add_edge(u, v, shared=rng.randint(1, 4), newman=rng.random(), note=float("nan"))
+    tables = [degree(oriented, weight="shared"), betweenness(oriented)]
+    general = largest_nodes(graph_with_metrics(oriented, tables), 12, "betweenness")
+    kept = _largest(node_view(oriented, tables)[1], oriented.degree, 12, "betweenness")
+    alone = induced_copy(graph_with_metrics(oriented, tables, nodes=kept), kept)
+    assert _shape(alone) == _shape(general)
+
+
+def test_a_map_of_the_largest_nodes_is_the_general_paths_map(network_build, tmp_path):
+    """The fast path for a large network draws the page the general path draws: the whole graph
+    with its map facts, cut to its largest nodes."""
+    from graph.maps.make import _draw, largest_nodes
+
+    root = network_build.layout.root
+    fast, g = make_map(root, tmp_path / "fast.html", max_nodes=5, size_by="betweenness")
+    _, whole = make_map(root, tmp_path / "whole.html", max_nodes=None, size_by="betweenness")
+    h = largest_nodes(whole, 5, "betweenness")
+    general = _draw(h, tmp_path / "general.html", "collaboration", "Collaboration network",
+                    "democracy-kg · the 5 largest of 14 nodes by betweenness", "community", "betweenness", 30, 42,
+                    (), ())
+    assert _shape(g) == _shape(h)
+    assert fast.read_bytes() == general.read_bytes()
+
+
 def test_a_large_network_is_drawn_as_its_backbone_with_the_full_network_linked(network_build, tmp_path, browser):
     path, g = make_map(network_build.layout.root, tmp_path / "backbone.html", backbone=8,
                        links=(("the full network", "full.html"), ("elsewhere", "https://example.org/")))

@@ -16,6 +16,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -23,12 +24,12 @@ import networkx as nx
 from ingest.files import replacing
 
 from ..network.analyse import Analysis, analyse, project
-from ..network.export import graph_with_metrics
+from ..network.view import graph_with_metrics, node_view
 from ..network.extract import KnowledgeTables, extract, key
-from ..network.readback import read_metrics
+from ..network.readback import read_kept, read_metrics
 from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
-from ..store import StoreNotFound, open_store
+from ..store import StoreNotFound, open_store, release_of
 from .draw import network_map, render_html
 
 __all__ = ["make_map", "map_analysis", "ego_network", "find_node", "largest_nodes", "MAX_NODES"]
@@ -117,12 +118,19 @@ def largest_nodes(g: nx.Graph, count: int, metric: str) -> nx.Graph:
     >>> sorted(largest_nodes(nx.star_graph(5), 2, "missing"))
     [0, 1]
     """
-    def rank(n: object) -> tuple:
-        value = g.nodes[n].get(metric)
-        value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("-inf")
-        return (-value, -g.degree(n), str(n))
+    return induced_copy(g, _largest(g.nodes(data=True), g.degree, count, metric))
 
-    return induced_copy(g, sorted(g, key=rank)[:count])
+
+def _largest(nodes: Iterable[tuple[object, dict]], degree: Callable[[object], int], count: int,
+             metric: str) -> list:
+    """The ``count`` nodes with the highest ``metric`` attribute, then degree, then id."""
+    def rank(item: tuple[object, dict]) -> tuple:
+        n, data = item
+        value = data.get(metric)
+        value = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("-inf")
+        return (-value, -degree(n), str(n))
+
+    return [n for n, _ in sorted(nodes, key=rank)[:count]]
 
 
 def core_backbone(g: nx.Graph, target: int) -> tuple[nx.Graph, int]:
@@ -157,8 +165,10 @@ def map_analysis(store: object, tables: KnowledgeTables, projection: str, tie_fi
 
     When ``dkg analyse --write-back`` measured this projection with this filter and seed, its
     degree, betweenness and communities are in the release's analysis graph and are read from
-    there (:func:`graph.network.readback.read_metrics`); only the projection itself, cheap, is
-    rebuilt from ``tables``. Otherwise, or with ``recompute``, they are measured now.
+    there (:func:`graph.network.readback.read_metrics`); when ``dkg analyse`` measured it
+    without writing back, they are read from what it kept beside the build for this release
+    (:func:`graph.network.readback.read_kept`). Only the projection itself, cheap, is rebuilt
+    from ``tables``. Otherwise, or with ``recompute``, they are measured now.
 
     Parameters
     ----------
@@ -189,6 +199,8 @@ def map_analysis(store: object, tables: KnowledgeTables, projection: str, tie_fi
             opened = None
     if opened is not None:
         found = read_metrics(opened, projection, flt.describe(), seed)
+        if found is None and isinstance(store, (str, Path)) and (release := release_of(store)) is not None:
+            found = read_kept(release, projection, flt.describe(), seed)
         if found is not None:
             g, selection = project(tables, projection, flt)
             run, metric_tables = found
@@ -219,14 +231,29 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     (:func:`core_backbone`) instead. ``links`` are ``(text, relative address)`` pairs shown
     under the title (the site links a backbone map to the full network this way).
     """
+    if tables is None and isinstance(store, (str, Path)) and (release := release_of(store)) is not None:
+        store = release[0] / "releases" / release[1]  # one release read throughout, whatever a build publishes
     tables = tables if tables is not None else extract(store)
     if analysis is None:
         analysis = map_analysis(store, tables, projection, tie_filter, seed, recompute=recompute)
     elif analysis.projection != projection:
         raise ValueError(f"the analysis given is of the {analysis.projection} projection, not {projection}")
-    g = graph_with_metrics(analysis.graph, analysis.tables)
-    add_map_facts(g, tables)
     described = (tie_filter or TieFilter()).describe()
+    whole = analysis.graph
+    if (not ego and max_nodes is not None and max_nodes < whole.number_of_nodes() <= (whole.number_of_nodes() if backbone is None else backbone)
+            and not whole.is_multigraph()):
+        # Only what is drawn is copied: the largest nodes are ranked on their attributes (the
+        # same ranking as largest_nodes), then the copy holds them and the ties among them. It is
+        # the graph the general path below draws, order included (tests/test_maps.py).
+        kept = _largest(node_view(whole, analysis.tables)[1], whole.degree, max_nodes, size_by)
+        g = induced_copy(graph_with_metrics(whole, analysis.tables, nodes=kept), kept)
+        add_map_facts(g, tables)
+        subtitle = "democracy-kg" + (f" · {described}" if described else "")
+        subtitle += f" · the {max_nodes:,} largest of {whole.number_of_nodes():,} nodes by {size_by}"
+        return _draw(g, out, projection, title or f"{projection.capitalize()} network", subtitle, color_by, size_by,
+                     top_labels, seed, figures, links), g
+    g = graph_with_metrics(whole, analysis.tables)
+    add_map_facts(g, tables)
     heading = title or f"{projection.capitalize()} network"
     if ego:
         centre = find_node(g, ego)
@@ -243,6 +270,11 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         total = g.number_of_nodes()
         g = largest_nodes(g, max_nodes, size_by)
         subtitle += f" · the {max_nodes:,} largest of {total:,} nodes by {size_by}"
+    return _draw(g, out, projection, heading, subtitle, color_by, size_by, top_labels, seed, figures, links), g
+
+
+def _draw(g: nx.Graph, out: Path | str, projection: str, heading: str, subtitle: str, color_by: str, size_by: str,
+          top_labels: int, seed: int, figures: tuple[str, ...], links: tuple[tuple[str, str], ...]) -> Path:
     spec = network_map(g, title=heading, subtitle=subtitle, color_by=color_by, size_by=size_by,
                        top_labels=top_labels, seed=seed,
                        weight="shared" if projection in ("collaboration", "actors", "country") else None)
@@ -255,4 +287,4 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         from .figure import write_figures
 
         write_figures(spec, path.with_suffix(""), figures)
-    return path, g
+    return path

@@ -38,9 +38,10 @@ import networkx as nx
 
 from ingest.files import replacing
 
-from ..store import derive_release
+from ..forked import run_split
+from ..store import derive_release, release_of
 from . import aggregate, bipartite, cases, centrality, collaboration, membership
-from ._metrics import run_metrics
+from ._metrics import SPLIT_FROM_EDGES, run_metrics
 from .extract import KnowledgeTables, extract
 from .names import METRICS, PROJECTIONS
 from .result import DEFAULT_SEED, MetricTable
@@ -267,7 +268,9 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
         Names from :data:`METRICS` (default: all that apply to the projection).
     out : Path or str, optional
         Directory for the tables (``tables/``), graph files and ``analysis.nq``; nothing is
-        written when None.
+        written when None. When ``store`` is a build directory (and not ``write_back``), what a map reads of the
+        analysis is also kept beside that build (:func:`graph.network.readback.keep_for_maps`),
+        so ``dkg map`` draws it without measuring again.
     tables : KnowledgeTables, optional
         Tables already extracted (several analyses of one store extract once).
     write_back : bool
@@ -306,8 +309,11 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     timings: dict[str, float] = {}
     flt = tie_filter or TieFilter()
     started = time.perf_counter()
+    release = None
     if tables is None:
-        tables = extract(store)
+        if isinstance(store, (str, Path)):  # one release read throughout, whatever a build publishes meanwhile
+            release = release_of(store)
+        tables = extract(store if release is None else release[0] / "releases" / release[1])
         timings["extract"] = time.perf_counter() - started
     started = time.perf_counter()
     g, selection = project(tables, projection, flt)
@@ -319,28 +325,44 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     analysis = Analysis(projection, g, results, flt, selection, timings)
     if out is not None:
         started = time.perf_counter()
-        _write(analysis, Path(out), store, write_back, table_formats, graph_formats, seed)
+        _write(analysis, Path(out), store, write_back, table_formats, graph_formats, seed, release)
         timings["write"] = time.perf_counter() - started
     return analysis
 
 
 def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table_formats: Iterable[str],
-           graph_formats: Iterable[str], seed: int = DEFAULT_SEED) -> None:
+           graph_formats: Iterable[str], seed: int = DEFAULT_SEED, release: tuple[Path, str] | None = None) -> None:
     from ..void import DATASET
-    from .export import write_graph, write_tables
+    from .export import graph_writers, write_tables
+    from .readback import MAP_COLUMNS, keep_for_maps
     from .writeback import analysis_quads, load_analysis
 
     out.mkdir(parents=True, exist_ok=True)
     analysis.out = out
-    analysis.files += write_tables(analysis.graph, analysis.tables, out / "tables", table_formats)
-    analysis.files += write_graph(analysis.graph, out, analysis.tables, graph_formats, seed=seed)
-    run, quads = analysis_quads(analysis.graph, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
-                                dataset=DATASET)
-    path = out / "analysis.nq"
-    with replacing(path) as temp:
-        temp.write_text("\n".join(quads) + "\n", encoding="utf-8")
-    analysis.files.append(path)
+    g = analysis.graph
+
+    def quads_file() -> tuple[str, list[str]]:
+        run, quads = analysis_quads(g, analysis.tables, analysis.projection, analysis.tie_filter.describe(),
+                                    dataset=DATASET)
+        with replacing(out / "analysis.nq") as temp:
+            temp.write_text("\n".join(quads) + "\n", encoding="utf-8")
+        return run, quads
+
+    writers = graph_writers(g, out, analysis.tables, graph_formats, seed=seed)
+    # The quads stay in this process (the write-back loads them); the files are shared with a
+    # forked process when the graph is large (graph.forked; byte-identical either way).
+    tasks = [quads_file, lambda: write_tables(g, analysis.tables, out / "tables", table_formats),
+             *(write for _, write, _ in writers)]
+    costs = [3.2, 3.7, *(cost for _, _, cost in writers)]
+    (run, quads), tables, *_ = run_split(tasks, costs, here=[0], serial=g.number_of_edges() < SPLIT_FROM_EDGES)
+    analysis.files += [*tables, *(path for path, _, _ in writers), out / "analysis.nq"]
     analysis.run = run
+    # Kept for maps when not written back (written back, they are in the new release itself).
+    if release is not None and not write_back and set(MAP_COLUMNS) <= {table.metric for table in analysis.tables}:
+        try:
+            keep_for_maps(release, run, quads)
+        except OSError:  # a build directory this user cannot write: maps measure again, as before
+            pass
     if write_back:
         if not isinstance(store, (str, Path)):
             raise ValueError("write_back needs the build directory, not an open store or endpoint")

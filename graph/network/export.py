@@ -26,7 +26,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import networkx as nx
@@ -38,8 +38,11 @@ from ingest.files import replacing
 from .graphfiles import WEIGHT_ATTRIBUTES  # noqa: F401 - importable from here, as before the split
 from .graphfiles import gexf_viz, write_gexf, write_graphml, write_json
 from .result import DEFAULT_SEED, MetricTable
+from .view import _per_node, export_view
+from .view import graph_with_metrics, node_view  # noqa: F401 - importable from here, as before the split
 
-__all__ = ["write_tables", "write_graph", "node_table", "graph_with_metrics", "GRAPH_FORMATS", "TABLE_FORMATS"]
+__all__ = ["write_tables", "write_graph", "graph_writers", "node_table", "node_view", "graph_with_metrics", "GRAPH_FORMATS",
+           "TABLE_FORMATS", "GRAPH_FORMAT_COSTS"]
 
 GRAPH_FORMATS = ("gexf", "graphml", "json")
 TABLE_FORMATS = ("csv", "parquet")
@@ -84,11 +87,6 @@ def node_table(g: nx.Graph, tables: Iterable[MetricTable]) -> pd.DataFrame:
         if _per_node(table):
             base = base.join(table.frame, how="left")
     return base.sort_index()
-
-
-def _per_node(table: MetricTable) -> bool:
-    """A table with one row per node (others, e.g. per organisation and method, stay separate)."""
-    return table.level == "node" and table.frame.index.name == "node" and table.frame.index.is_unique
 
 
 def _write(frame: pd.DataFrame, stem: Path, formats: Iterable[str]) -> list[Path]:
@@ -170,88 +168,6 @@ def write_tables(g: nx.Graph, tables: Iterable[MetricTable], out: Path | str,
     return written
 
 
-def _plain(value: object) -> object | None:
-    """A value GEXF and GraphML can hold, or None to leave the attribute out."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return str(value)
-
-
-def _export_view(g: nx.Graph, tables: Iterable[MetricTable]) -> tuple[dict, list, list]:
-    """Graph attributes, sorted ``(node, attributes)`` with the node-level metrics added, and sorted
-    ``(source, target, attributes)``: plain values only. ``g`` itself is not touched."""
-    values: dict[object, dict[str, object]] = {n: {} for n in g}
-    for table in tables:
-        if not _per_node(table):
-            continue
-        for column in table.frame.columns:
-            name = _attribute_name(table.metric, column)
-            for node, value in zip(table.frame.index.tolist(), table.frame[column].tolist()):
-                if node in values and (plain := _plain(value)) is not None:
-                    values[node][name] = plain
-    nodes = []
-    for n in sorted(g, key=str):
-        data = {k: p for k, v in g.nodes[n].items() if (p := _plain(v)) is not None}
-        data.update(values[n])
-        nodes.append((n, data))
-    edges = sorted(((u, v, {k: p for k, w in d.items() if (p := _plain(w)) is not None})
-                    for u, v, d in g.edges(data=True)), key=lambda e: (str(e[0]), str(e[1])))
-    graph = {k: p for k, v in g.graph.items() if (p := _plain(v)) is not None}
-    return graph, nodes, edges
-
-
-def _attribute_name(metric: str, column: str) -> str:
-    """A node attribute's name for a metric's column: brokerage roles carry the metric's name
-    (``brokerage_coordinator``), since Gephi users read a bare ``coordinator`` as a project role.
-
-    >>> _attribute_name("brokerage", "coordinator"), _attribute_name("brokerage_orgtype", "liaison_orgtype")
-    ('brokerage_coordinator', 'brokerage_orgtype_liaison')
-    >>> _attribute_name("degree", "degree")
-    'degree'
-    """
-    if metric.startswith("brokerage"):
-        return f"{metric}_{column.removesuffix('_orgtype')}"
-    return column
-
-
-def graph_with_metrics(g: nx.Graph, tables: Iterable[MetricTable]) -> nx.Graph:
-    """A sorted copy of ``g`` whose nodes also carry the per-node metrics (for maps and notebooks).
-
-    Parameters
-    ----------
-    g : networkx.Graph
-        Left unchanged.
-    tables : iterable of MetricTable
-        Tables with one row per node become node attributes (brokerage roles prefixed with the
-        metric's name, ``brokerage_coordinator``).
-
-    Returns
-    -------
-    networkx.Graph
-        Of ``g``'s class, nodes and edges sorted, attribute values limited to strings, integers,
-        floats and booleans (``None`` and NaN left out).
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from graph.network.centrality import degree
-    >>> g = nx.path_graph(["a", "b", "c"])
-    >>> graph_with_metrics(g, [degree(g, weight=None)]).nodes["b"]["degree"], "degree" in g.nodes["b"]
-    (2, False)
-    """
-    graph, nodes, edges = _export_view(g, list(tables))
-    copy = g.__class__(**graph)
-    copy.add_nodes_from(nodes)
-    copy.add_edges_from(edges)
-    return copy
-
-
 def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = (),
                 formats: Iterable[str] = GRAPH_FORMATS, stem: str = "graph", seed: int = DEFAULT_SEED) -> list[Path]:
     """Write ``g`` with its metrics as GEXF, GraphML and/or node-link JSON into ``out``.
@@ -279,11 +195,12 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
     Raises
     ------
     ValueError
-        A format not in :data:`GRAPH_FORMATS` (the files of the formats before it are written).
+        A format not in :data:`GRAPH_FORMATS` (before anything is written).
 
     See Also
     --------
     graph_with_metrics : the same graph, in memory.
+    graph_writers : the same files, one writer each (to share them between processes).
 
     Examples
     --------
@@ -297,21 +214,67 @@ def write_graph(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = ()
     Traceback (most recent call last):
     ValueError: unknown graph format 'dot': gexf, graphml, json
     """
+    writers = graph_writers(g, out, tables, formats, stem, seed)
+    for _, write, _ in writers:
+        write()
+    return [path for path, _, _ in writers]
+
+
+#: Relative cost of writing each graph file (seconds for the H2020 network; the GEXF file also
+#: lays the graph out), for sharing the writers between processes.
+GRAPH_FORMAT_COSTS = {"gexf": 11.0, "graphml": 4.5, "json": 4.6}
+
+
+def graph_writers(g: nx.Graph, out: Path | str, tables: Iterable[MetricTable] = (),
+                  formats: Iterable[str] = GRAPH_FORMATS, stem: str = "graph",
+                  seed: int = DEFAULT_SEED) -> list[tuple[Path, Callable[[], None], float]]:
+    """The writers of :func:`write_graph`'s files, one per format, not yet run.
+
+    The plain view of the graph is made once, here; each writer then writes one file (replacing
+    it atomically) from that view alone, so the writers can run in any order or process.
+
+    Parameters
+    ----------
+    g, out, tables, formats, stem, seed
+        As for :func:`write_graph`.
+
+    Returns
+    -------
+    list of (Path, callable, float)
+        Each file, the function that writes it, and its relative cost (:data:`GRAPH_FORMAT_COSTS`).
+
+    Raises
+    ------
+    ValueError
+        A format not in :data:`GRAPH_FORMATS`.
+
+    Examples
+    --------
+    >>> import networkx as nx, tempfile
+    >>> writers = graph_writers(nx.path_graph(3), tempfile.mkdtemp(), formats=("graphml", "json"))
+    >>> [(path.name, cost) for path, _, cost in writers]
+    [('graph.graphml', 4.5), ('graph.json', 4.6)]
+    >>> [write() for _, write, _ in writers], writers[1][0].exists()
+    ([None, None], True)
+    """
+    formats = list(formats)
+    unknown = [fmt for fmt in formats if fmt not in GRAPH_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown graph format {unknown[0]!r}: {', '.join(GRAPH_FORMATS)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    graph, nodes, edges = _export_view(g, list(tables))
+    graph, nodes, edges = export_view(g, list(tables))
     directed = g.is_directed()
-    written = []
-    for fmt in formats:
-        if fmt not in GRAPH_FORMATS:
-            raise ValueError(f"unknown graph format {fmt!r}: {', '.join(GRAPH_FORMATS)}")
-        path = out / f"{stem}.{fmt}"
-        with replacing(path) as temp:
-            if fmt == "gexf":
-                write_gexf(temp, directed, nodes, edges, gexf_viz(g, nodes, seed))
-            elif fmt == "graphml":
-                write_graphml(temp, directed, graph, nodes, edges)
-            else:
-                write_json(temp, directed, graph, nodes, edges)
-        written.append(path)
-    return written
+
+    def writer(fmt: str, path: Path) -> Callable[[], None]:
+        def write() -> None:
+            with replacing(path) as temp:
+                if fmt == "gexf":
+                    write_gexf(temp, directed, nodes, edges, gexf_viz(g, nodes, seed))
+                elif fmt == "graphml":
+                    write_graphml(temp, directed, graph, nodes, edges)
+                else:
+                    write_json(temp, directed, graph, nodes, edges)
+        return write
+
+    return [(out / f"{stem}.{fmt}", writer(fmt, out / f"{stem}.{fmt}"), GRAPH_FORMAT_COSTS[fmt]) for fmt in formats]

@@ -44,19 +44,28 @@ def _today() -> str:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+# What _xml must change; most values (IRIs, numbers, plain labels) hold none of it.
+_XML_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def _xml(value: object) -> str:
     """An attribute value or text, escaped for XML (quotes included)."""
-    text = _XML_INVALID.sub("\ufffd", str(value))
+    text = value if type(value) is str else str(value)
+    if _XML_SPECIAL.search(text) is None:
+        return text
+    text = _XML_INVALID.sub("\ufffd", text)
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
             .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
 def _types(rows: Iterable[dict]) -> dict[str, str]:
     """One XML type per attribute: boolean, long, double or string (the widest its values need)."""
+    pairs: set[tuple[str, type]] = set()
+    for data in rows:  # (name, type) pairs collected in C: this runs over every edge
+        pairs.update(zip(data, map(type, data.values())))
     seen: dict[str, set[type]] = {}
-    for data in rows:
-        for k, v in data.items():
-            seen.setdefault(k, set()).add(type(v))
+    for k, kind in pairs:
+        seen.setdefault(k, set()).add(kind)
     out = {}
     for k, kinds in sorted(seen.items()):
         if kinds == {bool}:
@@ -71,11 +80,15 @@ def _types(rows: Iterable[dict]) -> dict[str, str]:
 
 
 def _text(value: object, kind: str) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "double":
-        return repr(float(value))
-    return _xml(value)
+    return _FORMATS[kind](value)
+
+
+def _double(value: object) -> str:
+    return repr(float(value))
+
+
+#: How a value of each XML type is written (a ``long`` holds Python ints only: no escaping needed).
+_FORMATS = {"boolean": lambda value: "true" if value else "false", "double": _double, "long": str, "string": _xml}
 
 
 #: Edge attributes that give a tie's weight, first found wins (collaboration ties count shared projects).
@@ -176,10 +189,17 @@ def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
             f.writelines(f'      <attribute id="{ids[k]}" title="{_xml(k)}" type="{t}" />\n' for k, t in types.items())
             f.write("    </attributes>\n")
 
-        def attvalues(data: dict, types: dict, ids: dict) -> str:
-            cells = "".join(f'          <attvalue for="{ids[k]}" value="{_text(v, types[k])}" />\n'
-                            for k, v in data.items() if k in types)
-            return f"        <attvalues>\n{cells}        </attvalues>\n" if cells else ""
+        def attvalues(data: dict, cells: dict) -> str:
+            parts = []
+            for k, v in data.items():
+                cell = cells.get(k)
+                if cell is not None:
+                    parts += (cell[0], cell[1](v), '" />\n')
+            return f"        <attvalues>\n{''.join(parts)}        </attvalues>\n" if parts else ""
+
+        node_cells, edge_cells = ({k: (f'          <attvalue for="{ids[k]}" value="', _FORMATS[t]) for k, t in types.items()}
+                                  for types, ids in ((node_types, node_ids), (edge_types, edge_ids)))
+        escaped = {n: _xml(n) for n, _ in nodes}
 
         f.write("    <nodes>\n")
         for n, data in nodes:
@@ -191,14 +211,15 @@ def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
                 drawn = (f'        <viz:color r="{r}" g="{g_}" b="{b}" />\n'
                          f'        <viz:position x="{x!r}" y="{-y!r}" z="0.0" />\n'  # y grows upwards in Gephi
                          f'        <viz:size value="{size!r}" />\n')
-            f.write(f'      <node id="{_xml(n)}" label="{_xml(label)}">\n{attvalues(data, node_types, node_ids)}'
+            f.write(f'      <node id="{escaped[n]}" label="{_xml(label)}">\n{attvalues(data, node_cells)}'
                     f"{drawn}      </node>\n")
         f.write("    </nodes>\n    <edges>\n")
         for i, (u, v, data) in enumerate(edges):
             weight = _weight(data)
             weighted = f' weight="{weight!r}"' if weight is not None else ""
-            f.write(f'      <edge source="{_xml(u)}" target="{_xml(v)}" id="{i}"{weighted}>\n'
-                    f"{attvalues(data, edge_types, edge_ids)}      </edge>\n")
+            f.write(f'      <edge source="{escaped[u] if u in escaped else _xml(u)}" '
+                    f'target="{escaped[v] if v in escaped else _xml(v)}" id="{i}"{weighted}>\n'
+                    f"{attvalues(data, edge_cells)}      </edge>\n")
         f.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
@@ -231,9 +252,17 @@ def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: l
     types = {"graph": _types([graph]), "node": _types(d for _, d in nodes), "edge": _types(d for _, _, d in edges)}
     ids = {cls: {k: f"{cls[0]}{i}" for i, k in enumerate(t)} for cls, t in types.items()}
 
+    cells = {cls: {k: (f'<data key="{ids[cls][k]}">', _FORMATS[t]) for k, t in types[cls].items()} for cls in types}
+
     def data(values: dict, cls: str, indent: str) -> str:
-        return "".join(f'{indent}<data key="{ids[cls][k]}">{_text(v, types[cls][k])}</data>\n'
-                       for k, v in values.items() if k in types[cls])
+        parts, known = [], cells[cls]
+        for k, v in values.items():
+            cell = known.get(k)
+            if cell is not None:
+                parts += (indent, cell[0], cell[1](v), "</data>\n")
+        return "".join(parts)
+
+    escaped = {n: _xml(n) for n, _ in nodes}
 
     with path.open("w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
@@ -245,9 +274,10 @@ def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: l
                          for k, t in types[cls].items())
         f.write(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n{data(graph, "graph", "    ")}')
         for n, values in nodes:
-            f.write(f'    <node id="{_xml(n)}">\n{data(values, "node", "      ")}    </node>\n')
+            f.write(f'    <node id="{escaped[n]}">\n{data(values, "node", "      ")}    </node>\n')
         for u, v, values in edges:
-            f.write(f'    <edge source="{_xml(u)}" target="{_xml(v)}">\n{data(values, "edge", "      ")}    </edge>\n')
+            f.write(f'    <edge source="{escaped[u] if u in escaped else _xml(u)}" '
+                    f'target="{escaped[v] if v in escaped else _xml(v)}">\n{data(values, "edge", "      ")}    </edge>\n')
         f.write("  </graph>\n</graphml>\n")
 
 

@@ -8,6 +8,12 @@ milliseconds). :func:`read_metrics` returns them as the same :class:`MetricTable
 measuring functions return, so the map cannot tell the difference except by each table's
 ``method``, which names the run it was read from.
 
+Without ``--write-back`` the release is not changed, but ``dkg analyse`` of a build directory
+keeps the same statements, only those a map reads, beside it (:func:`keep_for_maps`:
+``<build>/cache/analyses/<release id>/<run key>.nq``), and :func:`read_kept` finds them there.
+They are filed under the release the analysis read, so a later build (a new release) is never
+drawn with the measures of an earlier one.
+
 Examples
 --------
 >>> import networkx as nx, pyoxigraph as ox
@@ -30,14 +36,20 @@ True
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
 import pyoxigraph as ox
 
+from ingest.files import replacing
+from ontology.namespaces import BASE, DKG, PROV
+
 from ..sparql import Endpoint, run_query
 from .result import MetricTable
 
-__all__ = ["read_metrics", "MAP_COLUMNS"]
+__all__ = ["read_metrics", "keep_for_maps", "read_kept", "MAP_COLUMNS"]
 
 #: The tables a map draws on, and the columns each one has.
 MAP_COLUMNS = {"degree": ("degree", "strength"), "betweenness": ("betweenness",), "community": ("community",)}
@@ -93,6 +105,96 @@ def read_metrics(store: ox.Store | Endpoint, projection: str, filter_text: str,
         if set(MAP_COLUMNS) <= set(measured) and measured["community"].get("seed") == seed:
             return run.value.rsplit("/", 1)[-1], _tables(store, run, measured)
     return None
+
+
+#: The predicates of a position a map reads (the run's own statements are kept whole).
+_KEPT_PREDICATES = frozenset(f"<{DKG}{name}>" for name in ("positionOf", "degree", "strength", "betweenness",
+                                                          "community")) | {f"<{PROV}wasGeneratedBy>"}
+
+
+def _kept_directory(release: tuple[Path, str]) -> Path:
+    root, release_id = release
+    return root / "cache" / "analyses" / release_id
+
+
+def keep_for_maps(release: tuple[Path, str], run: str, quads: Iterable[str]) -> Path:
+    """Keep what a map reads of one analysis run of ``release``, for :func:`read_kept`.
+
+    Parameters
+    ----------
+    release : (Path, str)
+        The build directory and the release id the analysis read (:func:`graph.store.release_of`).
+    run : str
+        The run's key (:func:`graph.network.writeback.run_key`).
+    quads : iterable of str
+        The run's N-Quads lines (:func:`graph.network.writeback.analysis_quads`).
+
+    Returns
+    -------
+    Path
+        The file written (replaced atomically). Folders kept for releases that are gone are removed.
+
+    Examples
+    --------
+    >>> import networkx as nx, tempfile
+    >>> from graph.network.centrality import betweenness, degree
+    >>> from graph.network.community import communities
+    >>> from graph.network.writeback import analysis_quads
+    >>> g = nx.Graph([("https://ex/a", "https://ex/b", {"shared": 1})])
+    >>> run, quads = analysis_quads(g, [degree(g), betweenness(g), communities(g, seed=42)], "actors")
+    >>> build = Path(tempfile.mkdtemp())
+    >>> keep_for_maps((build, "r1"), run, quads).relative_to(build).parent.as_posix()
+    'cache/analyses/r1'
+    >>> read_kept((build, "r1"), "actors", "", seed=42)[0] == run
+    True
+    >>> read_kept((build, "r2"), "actors", "", seed=42) is None  # another release: nothing kept
+    True
+    """
+    folder = _kept_directory(release)
+    folder.mkdir(parents=True, exist_ok=True)
+    for other in folder.parent.iterdir():  # releases pruned since: their measures can never be read
+        if other != folder and not (release[0] / "releases" / other.name).is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+    subject = f"<{BASE}id/analysis/{run}>"
+    kept = [line for line in quads if line.startswith(subject) or line.split(" ", 2)[1] in _KEPT_PREDICATES]
+    path = folder / f"{run}.nq"
+    with replacing(path) as temp:
+        temp.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
+    return path
+
+
+def read_kept(release: tuple[Path, str], projection: str, filter_text: str,
+              seed: int) -> tuple[str, list[MetricTable]] | None:
+    """:func:`read_metrics` over the runs :func:`keep_for_maps` kept for ``release``.
+
+    Parameters
+    ----------
+    release : (Path, str)
+        The build directory and the release id (:func:`graph.store.release_of`).
+    projection, filter_text, seed
+        As for :func:`read_metrics`.
+
+    Returns
+    -------
+    (str, list of MetricTable) or None
+        As :func:`read_metrics`; None when nothing was kept for this release or nothing matches.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> read_kept((Path(tempfile.mkdtemp()), "r1"), "collaboration", "", seed=42) is None
+    True
+    """
+    files = sorted(_kept_directory(release).glob("*.nq"))
+    if not files:
+        return None
+    store = ox.Store()
+    for path in files:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError, ValueError):  # unreadable or cut short: measured again instead
+            continue
+    return read_metrics(store, projection, filter_text, seed)
 
 
 def _parameters(algorithms: str) -> dict[str, dict]:
