@@ -77,10 +77,11 @@ def _child(mode: str, records: str, out: str, sources: str | None = None) -> Non
     elapsed = time.perf_counter() - t0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # Peak memory of this process. Its children (the system's ``sort`` of the canonical dump)
-    # are left out: their max RSS counts the parent's pages shared at fork, and ``sort`` itself
-    # keeps to its 64 MB buffer (graph.canonical.SORT_BUFFER).
-    peak_mb = usage.ru_maxrss / 1024
+    # Peak memory: of this process, or of its largest child if that is larger. A large build
+    # reads and maps its input in a forked child (graph.build._front_end) while this process
+    # waits, holding little of its own (the child's RSS counts the pages they share); the
+    # system's ``sort`` keeps to its 64 MB buffer (graph.canonical.SORT_BUFFER).
+    peak_mb = max(usage.ru_maxrss, children.ru_maxrss) / 1024
     # CPU seconds over all threads and the children: divided by the cores, a floor under the wall
     # time of this work
     cpu = usage.ru_utime + usage.ru_stime + children.ru_utime + children.ru_stime

@@ -35,6 +35,7 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -48,6 +49,7 @@ from ingest.sources import SourceResult, load_config, map_source
 from ingest.sources.cache import cached_map_source, code_digest
 from ontology import ONTOLOGY_DIR
 from ontology.countries import reference_quads
+from ontology.errors import DkgError
 from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, graph_iri
 from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
 from ontology.vocab import Vocabularies, load_vocabularies
@@ -55,6 +57,7 @@ from ontology.vocab import Vocabularies, load_vocabularies
 from .canonical import Spool
 from .dumps import DERIVED_MODES, DUMP_NAME, resolve_mode, start_background, write_derived
 from .loading import validated_store
+from .forked import run_in_child
 from .memory import collector_paused
 from .rebuild import reusable_release, validation_key
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
@@ -211,23 +214,15 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     layout.check()  # before any work: a build that cannot publish must not start
     layout.root.mkdir(parents=True, exist_ok=True)
     layout.remove_stale_staging()
-    source_results = map_sources(sources, timings, layout.root / "cache" / "sources")
-    with collector_paused():  # millions of long-lived records and lines, and no cycles among them
-        t = time.perf_counter()
-        vocab = load_vocabularies()
-        records = require_records(records_dir, vocab)
-        timings["records"] = time.perf_counter() - t
-    n_records = len(records)
-
     release_id = new_release_id(started)
     staging = layout.new_staging(release_id)
     staged = None
     try:
-        t = time.perf_counter()
-        with collector_paused():
-            spool = _spool(line_groups(records, vocab, _taken(source_results)), staging / SPOOL_NAME)
-        del records  # mapped; free them before the loader takes its share
-        timings["map"] = time.perf_counter() - t
+        spool = staging / SPOOL_NAME
+        front_end = partial(_front_end, records_dir, sources, layout.root / "cache" / "sources", spool)
+        n_records, source_results, front_timings = run_in_child(
+            front_end, fork=_input_bytes(records_dir, sources) >= FORK_FRONT_END_FROM_BYTES)
+        timings.update(front_timings)
         staged = validated_store(staging, spool, source_results, records_dir, shacl, timings, reusable_release(layout))
         result = BuildResult(staging, layout, sum(staged.graphs.values()), n_records, staged.graphs, timings,
                              source_results, changed=staged.changed, validation=validation_key() if shacl else None)
@@ -249,6 +244,50 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         raise
     _derived_dumps(result, derived)
     return result
+
+
+#: From how many bytes of input (records and source files) the build reads and maps them in a
+#: forked process (graph.forked.run_in_child): the arenas Python keeps after mapping millions of
+#: lines (about 250 MB at the synthetic 1x scale) then go back to the system with the process,
+#: before the stores take theirs.
+FORK_FRONT_END_FROM_BYTES = 4_000_000
+
+
+def _front_end(records_dir: Path | str, sources: Path | str | None, cache_dir: Path,
+               spool: Path) -> tuple[int, list[SourceResult], dict[str, float]]:
+    """Sources mapped, records read and mapped, every line written to ``spool``; returns the
+    number of records, the sources' results (their lines handed over to the spool) and the
+    step timings."""
+    timings: dict[str, float] = {}
+    source_results = map_sources(sources, timings, cache_dir)
+    with collector_paused():  # millions of long-lived records and lines, and no cycles among them
+        t = time.perf_counter()
+        vocab = load_vocabularies()
+        records = require_records(records_dir, vocab)
+        timings["records"] = time.perf_counter() - t
+        t = time.perf_counter()
+        _spool(line_groups(records, vocab, _taken(source_results)), spool)
+        timings["map"] = time.perf_counter() - t
+    return len(records), source_results, timings
+
+
+def _input_bytes(records_dir: Path | str, sources: Path | str | None) -> int:
+    """The size of the records and of the configured sources' files (0 for what cannot be read:
+    the front end reports it)."""
+    paths = [Path(records_dir)]
+    if sources is not None:
+        try:
+            paths += [Path(config.path) for config in load_config(sources)]
+        except (DkgError, OSError):
+            pass
+    total = 0
+    for path in paths:
+        try:
+            files = [path] if path.is_file() else path.rglob("*")
+            total += sum(f.stat().st_size for f in files if f.is_file())
+        except OSError:
+            continue
+    return total
 
 
 def _remove(staging: Path) -> None:

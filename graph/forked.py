@@ -26,10 +26,13 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-__all__ = ["run_split", "split_tasks", "workers"]
+from ontology.errors import DkgError
+
+__all__ = ["run_split", "run_in_child", "split_tasks", "workers"]
 
 T = TypeVar("T")
 
@@ -142,6 +145,8 @@ def run_split(tasks: Sequence[Callable[[], T]], costs: Sequence[float] | None = 
 def _run_forked(mine: list[Callable[[], T]], theirs: list[Callable[[], T]],
                 done: Callable[[int], None]) -> list[T]:
     """What ``mine`` (run here) and then ``theirs`` (run by a forked child) returned."""
+    for stream in (sys.stdout, sys.stderr):  # else the child would print what is pending here again
+        stream.flush()
     reader, writer = os.pipe()
     gc.collect()
     gc.freeze()  # the child's collector then leaves the caller's objects (and their memory pages) alone
@@ -174,6 +179,46 @@ def _run_forked(mine: list[Callable[[], T]], theirs: list[Callable[[], T]],
     return results + value
 
 
+def run_in_child(task: Callable[[], T], *, fork: bool = True) -> T:
+    """What ``task`` returns, computed in a forked child: the memory it allocates goes back to
+    the system when the child ends.
+
+    Python keeps a memory arena while any object in it lives, so millions of short-lived
+    objects interleaved with a few long-lived ones leave the process hundreds of megabytes
+    larger than what it still uses (measured: 306 MB of arenas holding 25 MB after the build's
+    front end at the synthetic 1x scale). Work that allocates like that and leaves its result in
+    files, or in a small object, runs here.
+
+    Parameters
+    ----------
+    task : callable
+        Takes no argument; returns something picklable.
+    fork : bool, default True
+        False (or :func:`workers` being 1) runs ``task`` in this process.
+
+    Returns
+    -------
+    object
+        What ``task`` returned.
+
+    Raises
+    ------
+    Exception
+        As :func:`run_split`.
+
+    Examples
+    --------
+    >>> import os
+    >>> run_in_child(os.getpid) != os.getpid()
+    True
+    >>> run_in_child(os.getpid, fork=False) == os.getpid()
+    True
+    """
+    if not fork or workers() < 2:
+        return task()
+    return _run_forked([], [task], lambda j: None)[0]
+
+
 def _child(tasks: list[Callable[[], object]], writer: int) -> None:
     gc.disable()  # short-lived: collecting would only touch (and copy) the caller's pages
     try:
@@ -184,16 +229,29 @@ def _child(tasks: list[Callable[[], object]], writer: int) -> None:
         with os.fdopen(writer, "wb") as out:
             out.write(payload)
     finally:
+        for stream in (sys.stdout, sys.stderr):  # what the tasks printed (os._exit flushes nothing)
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         os._exit(0)
 
 
 def _error_payload(err: BaseException) -> bytes:
+    """The error pickled, if it comes back as itself; else the same message as an error of the
+    same kind (a user's error keeps its exit code and never turns into a traceback)."""
     try:
         payload = pickle.dumps(("error", err), protocol=pickle.HIGHEST_PROTOCOL)
-        pickle.loads(payload)  # some errors pickle but cannot be rebuilt (required arguments)
-        return payload
+        back = pickle.loads(payload)[1]  # some errors pickle but cannot be rebuilt (required arguments)
+        if type(back) is type(err) and str(back) == str(err):
+            return payload
     except Exception:  # noqa: BLE001 - an error that cannot travel goes as its text
-        return pickle.dumps(("error", RuntimeError(f"{type(err).__name__}: {err}")))
+        pass
+    if isinstance(err, DkgError):
+        same = DkgError(str(err))
+        same.exit_code = err.exit_code
+        return pickle.dumps(("error", same))
+    return pickle.dumps(("error", RuntimeError(f"{type(err).__name__}: {err}")))
 
 
 def _read_all(fd: int) -> bytes:

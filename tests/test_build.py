@@ -279,3 +279,48 @@ def test_void_description_counts_what_the_build_holds(seed_build, seed_store):
     # the same description is in the store, in graph/void
     served = ask(seed_store, "SELECT ?n WHERE { GRAPH graph:void { <https://w3id.org/democracy-kg/dataset> void:triples ?n } }")
     assert served == [(str(seed_build.triples),)]
+
+
+def _release_files(build_dir) -> dict[str, bytes]:
+    current = build_dir / "current"
+    names = ["dumps/democracy-kg.nq", "rejects.csv", "matches.csv", "profiles.json", "dumps/void.ttl"]
+    return {name: (current / name).read_bytes() for name in names if (current / name).exists()}
+
+
+def test_a_front_end_read_in_a_child_process_builds_what_one_process_builds(tmp_path, monkeypatch):
+    """A large input is read and mapped in a forked process (its memory goes back to the system
+    with it): the canonical dump, rejects, matches, counts and every source's ledger are the same."""
+    import graph.build as building
+
+    from .conftest import library_records
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    records = library_records(tmp_path / "records", NETWORK_FIXTURE / "records")
+    sources = NETWORK_FIXTURE / "sources.toml"
+    here = build(records, tmp_path / "here", sources=sources, derived="none")
+    monkeypatch.setattr(building, "FORK_FRONT_END_FROM_BYTES", 0)
+    child = build(records, tmp_path / "child", sources=sources, derived="none")
+    assert _release_files(tmp_path / "here") == _release_files(tmp_path / "child")
+    assert len(_release_files(tmp_path / "child")) == 5
+    assert (child.triples, child.records, child.graphs) == (here.triples, here.records, here.graphs)
+    assert [(r.name, r.counts, [x.as_dict() for x in r.ledgers], r.rejects) for r in child.sources] == \
+        [(r.name, r.counts, [x.as_dict() for x in r.ledgers], r.rejects) for r in here.sources]
+    assert set(child.timings) >= {"sources", "records", "map", "memory", "shacl", "load"}
+
+
+def test_record_errors_from_a_child_front_end_are_the_same_errors(tmp_path, monkeypatch):
+    import graph.build as building
+
+    from .conftest import library_records
+
+    records = library_records(tmp_path / "records")
+    with (records / "cities.csv").open("a", encoding="utf-8") as f:
+        f.write("xx-atlantis,Atlantis,XX,,eurocities-nets4dem-webinar,\n")
+    with pytest.raises(RecordError) as here:
+        build(records, tmp_path / "here")
+    monkeypatch.setattr(building, "FORK_FRONT_END_FROM_BYTES", 0)
+    with pytest.raises(RecordError) as child:
+        build(records, tmp_path / "child")
+    assert str(child.value) == str(here.value) and child.value.problems == here.value.problems
+    assert child.value.exit_code == here.value.exit_code == 1
+    assert not list((tmp_path / "child").glob("releases/.staging-*"))

@@ -89,6 +89,10 @@ class RecordError(DkgError):
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) in the records:\n" + "\n".join(map(str, problems)))
 
+    def __reduce__(self) -> tuple:
+        # Rebuilt from its problems (the build reads records in a child process and raises its errors here).
+        return type(self), (self.problems,)
+
 
 def load_records(directory: Path | str, vocab: Vocabularies | None = None) -> tuple[RecordSet, list[Problem]]:
     """Read every record file in ``directory``; return the records and all problems found."""
