@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,25 @@ def test_an_analysis_shared_between_processes_writes_what_one_process_writes(net
     assert len(one) > 20
     for name in one:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_forking_from_a_jupyter_kernel_returns_and_prints_nothing_twice(tmp_path):
+    """A notebook analysing a large network, or building from large exports, forks its kernel:
+    the child must come back (the kernel's threads and ZMQ sockets are not the child's to use)
+    and what the kernel printed before the fork must appear once."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from graph.forked import run_split, run_in_child\n"
+        "print('before the fork', end='')\n"
+        "pids = run_split([os.getpid, os.getpid])\n"
+        "print()\n"
+        "print(pids[0] == os.getpid() != pids[1], run_in_child(lambda: 6 * 7))")]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute(cwd=str(tmp_path))
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.output_type == "stream")
+    assert text == "before the fork\nTrue 42\n"

@@ -240,8 +240,9 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         raise ValueError(f"the analysis given is of the {analysis.projection} projection, not {projection}")
     described = (tie_filter or TieFilter()).describe()
     whole = analysis.graph
-    if (not ego and max_nodes is not None and max_nodes < whole.number_of_nodes() <= (whole.number_of_nodes() if backbone is None else backbone)
-            and not whole.is_multigraph()):
+    size = whole.number_of_nodes()
+    if not ego and max_nodes is not None and max_nodes < size <= (size if backbone is None else backbone) \
+            and not whole.is_multigraph():
         # Only what is drawn is copied: the largest nodes are ranked on their attributes (the
         # same ranking as largest_nodes), then the copy holds them and the ties among them. It is
         # the graph the general path below draws, order included (tests/test_maps.py).
@@ -249,7 +250,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
         g = induced_copy(graph_with_metrics(whole, analysis.tables, nodes=kept), kept)
         add_map_facts(g, tables)
         subtitle = "democracy-kg" + (f" · {described}" if described else "")
-        subtitle += f" · the {max_nodes:,} largest of {whole.number_of_nodes():,} nodes by {size_by}"
+        subtitle += f" · the {max_nodes:,} largest of {size:,} nodes by {size_by}"
         return _draw(g, out, projection, title or f"{projection.capitalize()} network", subtitle, color_by, size_by,
                      top_labels, seed, figures, links), g
     g = graph_with_metrics(whole, analysis.tables)

@@ -41,8 +41,8 @@ from .result import DEFAULT_SEED, MetricTable
 from .view import _per_node, export_view
 from .view import graph_with_metrics, node_view  # noqa: F401 - importable from here, as before the split
 
-__all__ = ["write_tables", "write_graph", "graph_writers", "node_table", "node_view", "graph_with_metrics", "GRAPH_FORMATS",
-           "TABLE_FORMATS", "GRAPH_FORMAT_COSTS"]
+__all__ = ["write_tables", "write_graph", "graph_writers", "node_table", "node_view", "graph_with_metrics",
+           "GRAPH_FORMATS", "TABLE_FORMATS", "GRAPH_FORMAT_COSTS"]
 
 GRAPH_FORMATS = ("gexf", "graphml", "json")
 TABLE_FORMATS = ("csv", "parquet")

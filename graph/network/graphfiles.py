@@ -197,7 +197,8 @@ def write_gexf(path: Path, directed: bool, nodes: list, edges: list,
                     parts += (cell[0], cell[1](v), '" />\n')
             return f"        <attvalues>\n{''.join(parts)}        </attvalues>\n" if parts else ""
 
-        node_cells, edge_cells = ({k: (f'          <attvalue for="{ids[k]}" value="', _FORMATS[t]) for k, t in types.items()}
+        node_cells, edge_cells = ({k: (f'          <attvalue for="{ids[k]}" value="', _FORMATS[t])
+                                   for k, t in types.items()}
                                   for types, ids in ((node_types, node_ids), (edge_types, edge_ids)))
         escaped = {n: _xml(n) for n, _ in nodes}
 
@@ -277,7 +278,8 @@ def write_graphml(path: Path, directed: bool, graph: dict, nodes: list, edges: l
             f.write(f'    <node id="{escaped[n]}">\n{data(values, "node", "      ")}    </node>\n')
         for u, v, values in edges:
             f.write(f'    <edge source="{escaped[u] if u in escaped else _xml(u)}" '
-                    f'target="{escaped[v] if v in escaped else _xml(v)}">\n{data(values, "edge", "      ")}    </edge>\n')
+                    f'target="{escaped[v] if v in escaped else _xml(v)}">\n'
+                    f'{data(values, "edge", "      ")}    </edge>\n')
         f.write("  </graph>\n</graphml>\n")
 
 
