@@ -238,6 +238,43 @@ def test_a_map_reads_what_dkg_analyse_kept_for_the_release_it_read(library_build
         make.make_map(build, tmp_path / "newer.html", seed=7)
 
 
+def test_the_tables_of_a_release_are_extracted_once_and_read_back_exactly(library_build, tmp_path, monkeypatch):
+    """dkg analyse and dkg map of one release share one extraction: kept as Parquet beside the
+    build, read back equal value for value; a damaged kept table, or a new release, is read from
+    the store again."""
+    import shutil
+
+    import pandas as pd
+
+    import graph.network.kept_tables as kept
+    from graph.network.extract import extract
+    from graph.store import derive_release, release_of
+
+    build = tmp_path / "build"
+    shutil.copytree(library_build.layout.root, build, symlinks=True)
+    release = release_of(build)
+    first = kept.release_tables(release)
+    folder = build / "cache" / "tables" / release[1] / kept.code_key()
+    assert sorted(p.name for p in folder.iterdir()) == ["entities.parquet", "links.parquet", "ties.parquet"]
+    fresh = extract(build)
+
+    def no_scans(*args, **kwargs):  # noqa: ANN002, ANN003
+        raise AssertionError("the store was scanned again")
+
+    monkeypatch.setattr(kept, "extract", no_scans)
+    again = kept.release_tables(release)
+    for name in ("ties", "entities", "links"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(fresh, name), check_exact=True)
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(fresh, name), check_exact=True)
+    api.draw(build, tmp_path / "map.html", projection="actors")  # a map reads them too
+    (folder / "ties.parquet").write_bytes(b"PAR1 cut short")
+    with pytest.raises(AssertionError, match="scanned again"):
+        kept.release_tables(release)
+    derive_release(build, lambda store: None)
+    with pytest.raises(AssertionError, match="scanned again"):
+        kept.release_tables(release_of(build))
+
+
 FRONT_DOOR_JOBS = ("build", "ingest", "validate", "select", "construct", "analyse", "draw", "publish", "push",
                    "open_release", "open_or_build", "questions")
 

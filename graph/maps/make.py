@@ -26,6 +26,7 @@ from ingest.files import replacing
 from ..network.analyse import Analysis, analyse, project
 from ..network.view import graph_with_metrics, node_view
 from ..network.extract import KnowledgeTables, extract, key
+from ..network.kept_tables import release_tables
 from ..network.readback import read_kept, read_metrics
 from ..network.result import DEFAULT_SEED
 from ..network.select import FilterError, TieFilter
@@ -233,6 +234,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     """
     if tables is None and isinstance(store, (str, Path)) and (release := release_of(store)) is not None:
         store = release[0] / "releases" / release[1]  # one release read throughout, whatever a build publishes
+        tables = release_tables(release)
     tables = tables if tables is not None else extract(store)
     if analysis is None:
         analysis = map_analysis(store, tables, projection, tie_filter, seed, recompute=recompute)

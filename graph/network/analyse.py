@@ -43,6 +43,7 @@ from ..store import derive_release, release_of
 from . import aggregate, bipartite, cases, centrality, collaboration, membership
 from ._metrics import SPLIT_FROM_EDGES, run_metrics
 from .extract import KnowledgeTables, extract
+from .kept_tables import release_tables
 from .names import METRICS, PROJECTIONS
 from .result import DEFAULT_SEED, MetricTable
 from .select import Selection, TieFilter, select_ties
@@ -268,11 +269,11 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
         Names from :data:`METRICS` (default: all that apply to the projection).
     out : Path or str, optional
         Directory for the tables (``tables/``), graph files and ``analysis.nq``; nothing is
-        written when None. When ``store`` is a build directory (and not ``write_back``), what a map reads of the
-        analysis is also kept beside that build (:func:`graph.network.readback.keep_for_maps`),
-        so ``dkg map`` draws it without measuring again.
+        written when None. Of a build directory (without ``write_back``), what a map reads is
+        also kept beside the build (:func:`graph.network.readback.keep_for_maps`).
     tables : KnowledgeTables, optional
-        Tables already extracted (several analyses of one store extract once).
+        Tables already extracted. Without them a build directory's are read from what an
+        earlier run kept for the release (:func:`graph.network.kept_tables.release_tables`).
     write_back : bool
         Also load the ``analysis`` named graph into a new release made from the current one
         (:func:`graph.store.derive_release`; ``store`` must then be a build directory).
@@ -313,7 +314,7 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
     if tables is None:
         if isinstance(store, (str, Path)):  # one release read throughout, whatever a build publishes meanwhile
             release = release_of(store)
-        tables = extract(store if release is None else release[0] / "releases" / release[1])
+        tables = extract(store) if release is None else release_tables(release)
         timings["extract"] = time.perf_counter() - started
     started = time.perf_counter()
     g, selection = project(tables, projection, flt)
