@@ -148,16 +148,26 @@ def _run_forked(mine: list[Callable[[], T]], theirs: list[Callable[[], T]],
     for stream in (sys.stdout, sys.stderr):  # else the child would print what is pending here again
         stream.flush()
     reader, writer = os.pipe()
-    gc.collect()
-    gc.freeze()  # the child's collector then leaves the caller's objects (and their memory pages) alone
+    # While the child runs, this process's collector leaves the objects they share alone: a
+    # collection writes to every object it walks, and each page written is copied for the child.
+    gc.freeze()
     try:
         pid = os.fork()
-    finally:
+    except BaseException:
         gc.unfreeze()
+        raise
     if pid == 0:  # the child: never returns; os._exit skips the caller's cleanup (open stores, files)
         os.close(reader)
         _child(theirs, writer)
     os.close(writer)
+    try:
+        return _gather(pid, reader, mine, done)
+    finally:
+        gc.unfreeze()
+
+
+def _gather(pid: int, reader: int, mine: list[Callable[[], T]], done: Callable[[int], None]) -> list[T]:
+    """Run ``mine`` here, then read the child's answer and reap it (killed if ``mine`` fails)."""
     try:
         results = []
         for j, task in enumerate(mine):
