@@ -42,7 +42,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ingest.csvsafe import spreadsheet_safe
-from ingest.mapping import ontology_quads, record_quads
+from ingest.mapping import ontology_quads, record_quad_groups
 from ingest.records import RecordSet, require_records
 from ingest.resolve import write_matches
 from ingest.sources import SourceResult, load_config, map_source
@@ -160,10 +160,12 @@ def line_groups(records: RecordSet, vocab: Vocabularies, sources: Iterable[list[
     """The build's N-Quads lines, unsorted, a group at a time: the curated records, each mapped
     source's lines (``sources``), the ontology and the country reference. The build spools the
     groups as they come (:mod:`graph.canonical`); nothing needs them all in memory at once."""
-    curated = record_quads(records, vocab, "curated")
-    yield curated
+    named: set[str] = set()
+    for group in record_quad_groups(records, vocab, "curated"):
+        named |= _named_cities(group)
+        yield group
     for lines in sources:
-        yield _curated_city_names_first(curated, lines)
+        yield _curated_city_names_first(named, lines)
     yield ontology_quads()
     yield reference_quads()
 
@@ -175,16 +177,23 @@ def _taken(results: list[SourceResult]) -> Iterator[list[str]]:
         yield lines
 
 
-def _curated_city_names_first(curated: list[str], extra: list[str]) -> list[str]:
-    """``extra`` (mapped sources) with their names of curated cities turned into alternative names.
+_LABEL, _ALT_LABEL, _CITY = f" {iri(str(RDFS.label))} ", f" {iri(str(SKOS.altLabel))} ", iri(str(ID["city/"]))[:-1]
+
+
+def _named_cities(curated: list[str]) -> set[str]:
+    """The cities (``<IRI>`` as written) that lines of the curated records name."""
+    return {line.split(" ", 1)[0] for line in curated if line.startswith(_CITY) and _LABEL in line}
+
+
+def _curated_city_names_first(named: set[str], extra: list[str]) -> list[str]:
+    """``extra`` (mapped sources) with their names of the curated cities ``named`` turned into
+    alternative names.
 
     Every source mints a city as ``id/city/<country>-<name>``, so the curated Gdańsk and CORDIS's
     GDANSK are one node; the curated name stays its one ``rdfs:label`` (questions and maps show
     one name per city) and the sources' spellings become ``skos:altLabel`` in their own graphs.
     """
-    label, alt = f" {iri(str(RDFS.label))} ", f" {iri(str(SKOS.altLabel))} "
-    city = iri(str(ID["city/"]))[:-1]
-    named = {line.split(" ", 1)[0] for line in curated if line.startswith(city) and label in line}
+    label, alt, city = _LABEL, _ALT_LABEL, _CITY
     if not named:
         return extra
     return [line.replace(label, alt, 1) if line.startswith(city) and label in line and line.split(" ", 1)[0] in named

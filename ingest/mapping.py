@@ -13,6 +13,8 @@ programmes and events; also ``schema:organizer`` for organisers and hosts, and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ontology.countries import lookup
 from ontology.namespaces import (ADMS, DCAT, DCTERMS, DKG, FOAF, ORG, PAV, PROV, RDFS, SCHEMA, SKOS, TIME, WIKIDATA,
                          entity_iri, graph_iri)
@@ -26,7 +28,7 @@ from ontology.vocab import Vocabularies
 # The ontology's own lines are Turtle read as N-Quads (ingest.turtle); the build asks for them here.
 from .turtle import ONTOLOGY_FILES, ontology_quads, turtle_quads
 
-__all__ = ["CASE_ROLE_SHORTCUTS", "COORDINATOR_ROLES", "CURATED_LICENCE", "FUNDING_TYPES", "ONTOLOGY_FILES",
+__all__ = ["record_quad_groups", "CASE_ROLE_SHORTCUTS", "COORDINATOR_ROLES", "CURATED_LICENCE", "FUNDING_TYPES", "ONTOLOGY_FILES",
            "ORGANISER_ROLES", "membership_quads", "ontology_quads", "record_quads", "turtle_quads"]
 
 _T = {name: iri(str(term)) for name, term in {
@@ -94,19 +96,57 @@ def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated
     >>> sum('<https://w3id.org/democracy-kg/ontology#coordinatedBy>' in q for q in lines)  # Nets4Dem, EC-NET
     2
     """
+    return [line for group in record_quad_groups(records, vocab, source) for line in group]
+
+
+def record_quad_groups(records: RecordSet, vocab: Vocabularies, source: str = "curated",
+                       size: int = 250_000) -> Iterator[list[str]]:
+    """:func:`record_quads`'s lines in groups, as they are mapped: record type by record type,
+    the participations every ``size`` lines or so. Nothing holds every line at once (the build
+    spools each group as it comes).
+
+    Parameters
+    ----------
+    records, vocab, source
+        As for :func:`record_quads`.
+    size : int
+        About how many lines a group of participations holds.
+
+    Returns
+    -------
+    iterator of list of str
+        The lines of :func:`record_quads`, in its order, in non-empty groups.
+
+    Examples
+    --------
+    >>> from ingest.records import require_records
+    >>> from ontology.vocab import load_vocabularies
+    >>> import ontology, pathlib
+    >>> records = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
+    >>> groups = list(record_quad_groups(records, load_vocabularies(), size=100))
+    >>> len(groups) > 5, sum(map(len, groups)) == len(record_quads(records, load_vocabularies()))
+    (True, True)
+    """
     mapping = _RecordMapping(records, vocab, source)
-    mapping.sources()
-    mapping.cities()
-    mapping.organisations()
-    mapping.programmes()
-    mapping.projects()
-    mapping.events()
+
+    def taken() -> list[str]:
+        group = mapping.lines[:]
+        mapping.lines.clear()  # the same list: mapping.add appends to it
+        return group
+
+    for step in (mapping.sources, mapping.cities, mapping.organisations, mapping.programmes, mapping.projects,
+                 mapping.events):
+        step()
+        if mapping.lines:
+            yield taken()
     for rec in records.of(Participation):
         mapping.participation(rec)
+        if len(mapping.lines) >= size:
+            yield taken()
     mapping.outputs()
     mapping.claims()
     mapping.describe_graph()
-    return mapping.lines
+    yield taken()
 
 
 class _RecordMapping:
