@@ -119,12 +119,14 @@ def record_quad_groups(records: RecordSet, vocab: Vocabularies, source: str = "c
 
     Examples
     --------
-    >>> from ingest.records import require_records
-    >>> from ontology.vocab import load_vocabularies
+    The shipped records in groups of about 100 lines hold the lines of :func:`record_quads`:
+
     >>> import ontology, pathlib
-    >>> records = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
-    >>> groups = list(record_quad_groups(records, load_vocabularies(), size=100))
-    >>> len(groups) > 5, sum(map(len, groups)) == len(record_quads(records, load_vocabularies()))
+    >>> from ingest.records import require_records
+    >>> from ontology.vocab import load_vocabularies as vocabularies
+    >>> shipped = require_records(pathlib.Path(ontology.ONTOLOGY_DIR).parent / "data" / "records")
+    >>> groups = list(record_quad_groups(shipped, vocabularies(), size=100))
+    >>> len(groups) > 5, [line for group in groups for line in group] == record_quads(shipped, vocabularies())
     (True, True)
     """
     mapping = _RecordMapping(records, vocab, source)
