@@ -7,6 +7,10 @@ processes: the caller runs its share while a forked child runs the rest and send
 tasks returned, pickled. Forking, rather than starting a fresh interpreter, lets the child read the
 caller's graph where it lies in memory instead of receiving a copy through a pipe.
 
+:func:`run_in_child` runs one task in a child for what it leaves behind: Python keeps a memory
+arena while any object in it lives, so the build reads and maps a large input there
+(:mod:`graph.build`), and the arenas go back to the system with the child.
+
 The split is the same for the same tasks and costs, and every task computes what it would in one
 process (each seeds its own randomness), so the results do not depend on it: the tests compare
 split and serial runs byte for byte. ``DKG_WORKERS=1`` (or a platform without ``fork``) runs
