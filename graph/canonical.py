@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import heapq
+import io
 import os
 import shutil
 import subprocess
@@ -134,6 +135,33 @@ def read_lines(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             yield line.rstrip("\n")
+
+
+def lines_containing(path: Path, markers: Iterable[str], *, program: str | None = "grep") -> Iterator[str]:
+    """The lines of ``path`` that contain any of ``markers``, in order, without their newlines.
+
+    The system's ``grep -F`` (fixed strings, C locale) picks them when it is there: on the H2020
+    dump it passes a sixth of the lines on, and Python splits only those.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "d.nq"
+    >>> _ = f.write_text("a x b\\nc y d\\ne z f\\n")
+    >>> list(lines_containing(f, [" x ", " z "])), list(lines_containing(f, [" x ", " z "], program=None))
+    (['a x b', 'e z f'], ['a x b', 'e z f'])
+    """
+    markers = list(markers)
+    found = shutil.which(program) if program else None
+    if not found:
+        yield from (line for line in read_lines(path) if any(m in line for m in markers))
+        return
+    command = [found, "-F", *(arg for m in markers for arg in ("-e", m)), "--", str(path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=_c_locale()) as grep:
+        for line in io.TextIOWrapper(grep.stdout, encoding="utf-8"):
+            yield line.rstrip("\n")
+    if grep.returncode not in (0, 1):  # 1: no line matched
+        raise subprocess.CalledProcessError(grep.returncode, command)
 
 
 def _write_lines(path: Path, lines: Iterable[str]) -> None:

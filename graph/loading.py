@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ingest.resolve import RESOLUTION_FILE, resolve
+from ingest.resolve import FACT_MARKERS, RESOLUTION_FILE, resolve
 from ingest.sources import SourceResult
 from ontology.namespaces import GRAPH
 
-from .canonical import merge_into, read_lines, sort_spool
+from .canonical import lines_containing, merge_into, read_lines, sort_spool
 from .memory import release_free_memory
 from .dumps import DUMP_NAME
 from .rebuild import derive_validated
@@ -102,8 +102,8 @@ def sort_and_resolve(spool: Path, dumps: Path, source_results: list[SourceResult
             if any(not r.skipped for r in source_results):
                 # Link the same organisation across sources; the links go to graph/resolution.
                 begun = time.perf_counter()
-                resolved = resolve(read_lines(nq), ["curated"] + [r.name for r in source_results],
-                                   Path(records_dir) / RESOLUTION_FILE)
+                resolved = resolve(lines_containing(nq, FACT_MARKERS), ["curated"] + [r.name for r in source_results],
+                                   Path(records_dir) / RESOLUTION_FILE)  # only the lines it reads
                 links = sorted(set(resolved.lines))
                 merge_into(nq, links)
                 timings["resolve"] = time.perf_counter() - begun

@@ -55,3 +55,27 @@ def test_the_build_s_dump_is_exactly_the_sorted_lines(tmp_path):
     dumped = (result.layout.dumps / "democracy-kg.nq").read_text(encoding="utf-8").splitlines()
     assert dumped == generate_lines(SEED_RECORDS)[0]
     assert not list(result.layout.current.glob("*.unsorted*"))
+
+
+def test_lines_containing_picks_the_same_lines_with_grep_and_without(tmp_path):
+    from graph.canonical import lines_containing
+
+    lines = ['<https://ex.org/é> <https://ex.org/p> "Gdańsk 北京 \\u00e9" <https://ex.org/g> .',
+             '<https://ex.org/a> <https://ex.org/q> "a <https://ex.org/p> in a literal" <https://ex.org/g> .',
+             '<https://ex.org/b> <https://ex.org/r> "𝔘nicode" <https://ex.org/g> .']
+    path = tmp_path / "d.nq"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    markers = [" <https://ex.org/p> "]
+    assert list(lines_containing(path, markers)) == list(lines_containing(path, markers, program=None)) == lines[:2]
+    assert list(lines_containing(path, [" <https://ex.org/none> "])) == []  # grep's exit status 1 is no error
+
+
+def test_resolution_reads_only_the_marked_lines_and_links_the_same(network_build):
+    from graph.canonical import lines_containing, read_lines
+    from ingest.resolve import FACT_MARKERS, resolve
+
+    nq = network_build.layout.dumps / "democracy-kg.nq"
+    sources = ["curated"] + [r.name for r in network_build.sources]
+    every, marked = resolve(read_lines(nq), sources), resolve(lines_containing(nq, FACT_MARKERS), sources)
+    assert every.counts["organisations"] > 10 and every.lines
+    assert (marked.lines, marked.counts, marked.matches) == (every.lines, every.counts, every.matches)

@@ -43,8 +43,8 @@ Examples
 """
 
 from .decisions import RESOLUTION_FILE, read_decisions
-from .entities import CATALOGUE_HOSTS, LEGAL_FORMS, Entity, normalise_org_name, organisations
+from .entities import CATALOGUE_HOSTS, FACT_MARKERS, LEGAL_FORMS, Entity, normalise_org_name, organisations
 from .rules import NAME_THRESHOLD, Match, Resolution, resolve, write_matches
 
-__all__ = ["CATALOGUE_HOSTS", "LEGAL_FORMS", "NAME_THRESHOLD", "RESOLUTION_FILE", "Entity", "Match", "Resolution",
+__all__ = ["CATALOGUE_HOSTS", "FACT_MARKERS", "LEGAL_FORMS", "NAME_THRESHOLD", "RESOLUTION_FILE", "Entity", "Match", "Resolution",
            "normalise_org_name", "organisations", "read_decisions", "resolve", "write_matches"]

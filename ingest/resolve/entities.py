@@ -25,6 +25,9 @@ _P = {name: iri(str(term)) for name, term in {
 }.items()}
 _ORGANIZATION = iri(str(ORG.Organization))
 _WANTED = frozenset(_P.values()) | {RDF_TYPE}
+#: Every line :func:`organisations` reads holds one of these (and most other lines none): a
+#: reader may pass it only the lines that do (the build filters the dump with ``grep -F``).
+FACT_MARKERS = tuple(sorted(f" {p} " for p in _P.values())) + (f" {RDF_TYPE} {_ORGANIZATION} ",)
 _UNESCAPE = re.compile(r'\\(["\\nrt]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
 _SIMPLE = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
 
