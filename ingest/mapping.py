@@ -101,9 +101,8 @@ def record_quads(records: RecordSet, vocab: Vocabularies, source: str = "curated
 
 def record_quad_groups(records: RecordSet, vocab: Vocabularies, source: str = "curated",
                        size: int = 250_000) -> Iterator[list[str]]:
-    """:func:`record_quads`'s lines in groups, as they are mapped: record type by record type,
-    the participations every ``size`` lines or so. Nothing holds every line at once (the build
-    spools each group as it comes).
+    """:func:`record_quads`'s lines in groups as they are mapped (record type by record type, the
+    participations every ``size`` lines or so): the build spools each group as it comes.
 
     Parameters
     ----------
@@ -119,8 +118,6 @@ def record_quad_groups(records: RecordSet, vocab: Vocabularies, source: str = "c
 
     Examples
     --------
-    The shipped records in groups of about 100 lines hold the lines of :func:`record_quads`:
-
     >>> import ontology, pathlib
     >>> from ingest.records import require_records
     >>> from ontology.vocab import load_vocabularies as vocabularies
@@ -132,8 +129,7 @@ def record_quad_groups(records: RecordSet, vocab: Vocabularies, source: str = "c
     mapping = _RecordMapping(records, vocab, source)
 
     def taken() -> list[str]:
-        group = mapping.lines[:]
-        mapping.lines.clear()  # the same list: mapping.add appends to it
+        group, mapping.lines[:] = mapping.lines[:], []  # emptied in place: mapping.add appends to that list
         return group
 
     for step in (mapping.sources, mapping.cities, mapping.organisations, mapping.programmes, mapping.projects,
