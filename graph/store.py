@@ -26,7 +26,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 import rdflib
@@ -266,8 +266,39 @@ def resolve_store_path(location: Path | str) -> Path:
     raise StoreNotFound(f"no built store at {path}; run 'dkg build' (or 'make run') first")
 
 
-def release_of(location: Path | str) -> tuple[Path, str] | None:
-    """The build directory and the id of the release whose store ``location`` names now.
+class ReleaseRef(NamedTuple):
+    """One published release of a build directory, by id (:func:`release_of`)."""
+
+    root: Path
+    id: str
+
+    @property
+    def path(self) -> Path:
+        """The release's directory (``<root>/releases/<id>``)."""
+        return self.root / "releases" / self.id
+
+    def cache(self, kind: str) -> Path:
+        """Where what is kept for this release lives (``<root>/cache/<kind>/<id>``), after the
+        folders of releases that are gone are removed from ``<root>/cache/<kind>``: what was
+        kept for them can never be read again.
+
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> (root / "releases" / "r2").mkdir(parents=True)
+        >>> (root / "cache" / "tables" / "r1").mkdir(parents=True)
+        >>> ReleaseRef(root, "r2").cache("tables").relative_to(root).as_posix(), (root / "cache" / "tables" / "r1").exists()
+        ('cache/tables/r2', False)
+        """
+        kept = self.root / "cache" / kind
+        if kept.is_dir():
+            for other in kept.iterdir():
+                if other.name != self.id and not (self.root / "releases" / other.name).is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+        return kept / self.id
+
+
+def release_of(location: Path | str) -> ReleaseRef | None:
+    """The release whose store ``location`` names now.
 
     ``location`` is a build directory (its ``current`` release), ``build/store`` or a release's
     store. A build that publishes later does not change the answer: callers resolve once and
@@ -280,7 +311,7 @@ def release_of(location: Path | str) -> tuple[Path, str] | None:
     """
     release = resolve_store_path(location).parent
     if release.parent.name == "releases" and (release.parent.parent / "current").is_symlink():
-        return release.parent.parent, release.name
+        return ReleaseRef(release.parent.parent, release.name)
     return None
 
 

@@ -254,7 +254,7 @@ def test_the_tables_of_a_release_are_extracted_once_and_read_back_exactly(librar
     shutil.copytree(library_build.layout.root, build, symlinks=True)
     release = release_of(build)
     first = kept.release_tables(release)
-    folder = build / "cache" / "tables" / release[1] / kept.code_key()
+    folder = build / "cache" / "tables" / release.id / kept.code_key()
     assert sorted(p.name for p in folder.iterdir()) == ["entities.parquet", "links.parquet", "ties.parquet"]
     fresh = extract(build)
 

@@ -233,7 +233,7 @@ def make_map(store: object = "build", out: Path | str = "maps/collaboration.html
     under the title (the site links a backbone map to the full network this way).
     """
     if tables is None and isinstance(store, (str, Path)) and (release := release_of(store)) is not None:
-        store = release[0] / "releases" / release[1]  # one release read throughout, whatever a build publishes
+        store = release.path  # one release read throughout, whatever a build publishes
         tables = release_tables(release)
     tables = tables if tables is not None else extract(store)
     if analysis is None:

@@ -39,7 +39,7 @@ import networkx as nx
 from ingest.files import replacing
 
 from ..forked import run_split
-from ..store import derive_release, release_of
+from ..store import ReleaseRef, derive_release, release_of
 from . import aggregate, bipartite, cases, centrality, collaboration, membership
 from ._metrics import SPLIT_FROM_EDGES, run_metrics
 from .extract import KnowledgeTables, extract
@@ -332,7 +332,7 @@ def analyse(store: object = "build", projection: str = "collaboration", tie_filt
 
 
 def _write(analysis: Analysis, out: Path, store: object, write_back: bool, table_formats: Iterable[str],
-           graph_formats: Iterable[str], seed: int = DEFAULT_SEED, release: tuple[Path, str] | None = None) -> None:
+           graph_formats: Iterable[str], seed: int = DEFAULT_SEED, release: ReleaseRef | None = None) -> None:
     from ..void import DATASET
     from .export import graph_writers, write_tables
     from .readback import MAP_COLUMNS, keep_for_maps

@@ -26,13 +26,13 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from ingest.files import replacing
 
+from ..store import ReleaseRef
 from .extract import KnowledgeTables, extract
 
 __all__ = ["release_tables"]
@@ -62,13 +62,13 @@ def code_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def release_tables(release: tuple[Path, str]) -> KnowledgeTables:
+def release_tables(release: ReleaseRef) -> KnowledgeTables:
     """The tables of ``release``: read from what an earlier call kept, else extracted and kept.
 
     Parameters
     ----------
-    release : (Path, str)
-        The build directory and the release id (:func:`graph.store.release_of`).
+    release : graph.store.ReleaseRef
+        The release (:func:`graph.store.release_of`).
 
     Returns
     -------
@@ -78,24 +78,20 @@ def release_tables(release: tuple[Path, str]) -> KnowledgeTables:
     Examples
     --------
     >>> import tempfile
-    >>> release_tables((Path(tempfile.mkdtemp()), "r1"))
+    >>> release_tables(ReleaseRef(Path(tempfile.mkdtemp()), "r1"))
     Traceback (most recent call last):
     ...
     graph.store.StoreNotFound: no built store at ...; run 'dkg build' (or 'make run') first
     """
-    root, release_id = release
-    folder = root / "cache" / "tables" / release_id / code_key()
+    folder = release.root / "cache" / "tables" / release.id / code_key()
     if all((folder / f"{name}.parquet").is_file() for name in _NAMES):
         try:
             return _read(folder)
         except (OSError, ValueError):  # cut short or damaged: read the store again
             pass
-    tables = extract(root / "releases" / release_id)
+    tables = extract(release.path)
     try:
-        _write(tables, folder)
-        for other in folder.parent.parent.iterdir():  # releases pruned since: never read again
-            if other.name != release_id and not (root / "releases" / other.name).is_dir():
-                shutil.rmtree(other, ignore_errors=True)
+        _write(tables, release.cache("tables") / code_key())
     except OSError:  # a build directory this user cannot write: extracted each time, as before
         pass
     return tables

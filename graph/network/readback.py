@@ -36,7 +36,6 @@ True
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,6 +46,7 @@ from ingest.files import replacing
 from ontology.namespaces import BASE, DKG, PROV
 
 from ..sparql import Endpoint, run_query
+from ..store import ReleaseRef
 from .result import MetricTable
 
 __all__ = ["read_metrics", "keep_for_maps", "read_kept", "MAP_COLUMNS"]
@@ -112,18 +112,13 @@ _KEPT_PREDICATES = frozenset(f"<{DKG}{name}>" for name in ("positionOf", "degree
                                                           "community")) | {f"<{PROV}wasGeneratedBy>"}
 
 
-def _kept_directory(release: tuple[Path, str]) -> Path:
-    root, release_id = release
-    return root / "cache" / "analyses" / release_id
-
-
-def keep_for_maps(release: tuple[Path, str], run: str, quads: Iterable[str]) -> Path:
+def keep_for_maps(release: ReleaseRef, run: str, quads: Iterable[str]) -> Path:
     """Keep what a map reads of one analysis run of ``release``, for :func:`read_kept`.
 
     Parameters
     ----------
-    release : (Path, str)
-        The build directory and the release id the analysis read (:func:`graph.store.release_of`).
+    release : graph.store.ReleaseRef
+        The release the analysis read (:func:`graph.store.release_of`).
     run : str
         The run's key (:func:`graph.network.writeback.run_key`).
     quads : iterable of str
@@ -143,18 +138,15 @@ def keep_for_maps(release: tuple[Path, str], run: str, quads: Iterable[str]) -> 
     >>> g = nx.Graph([("https://ex/a", "https://ex/b", {"shared": 1})])
     >>> run, quads = analysis_quads(g, [degree(g), betweenness(g), communities(g, seed=42)], "actors")
     >>> build = Path(tempfile.mkdtemp())
-    >>> keep_for_maps((build, "r1"), run, quads).relative_to(build).parent.as_posix()
+    >>> keep_for_maps(ReleaseRef(build, "r1"), run, quads).relative_to(build).parent.as_posix()
     'cache/analyses/r1'
-    >>> read_kept((build, "r1"), "actors", "", seed=42)[0] == run
+    >>> read_kept(ReleaseRef(build, "r1"), "actors", "", seed=42)[0] == run
     True
-    >>> read_kept((build, "r2"), "actors", "", seed=42) is None  # another release: nothing kept
+    >>> read_kept(ReleaseRef(build, "r2"), "actors", "", seed=42) is None  # another release: nothing kept
     True
     """
-    folder = _kept_directory(release)
+    folder = release.cache("analyses")
     folder.mkdir(parents=True, exist_ok=True)
-    for other in folder.parent.iterdir():  # releases pruned since: their measures can never be read
-        if other != folder and not (release[0] / "releases" / other.name).is_dir():
-            shutil.rmtree(other, ignore_errors=True)
     subject = f"<{BASE}id/analysis/{run}>"
     kept = [line for line in quads if line.startswith(subject) or line.split(" ", 2)[1] in _KEPT_PREDICATES]
     path = folder / f"{run}.nq"
@@ -163,14 +155,14 @@ def keep_for_maps(release: tuple[Path, str], run: str, quads: Iterable[str]) -> 
     return path
 
 
-def read_kept(release: tuple[Path, str], projection: str, filter_text: str,
+def read_kept(release: ReleaseRef, projection: str, filter_text: str,
               seed: int) -> tuple[str, list[MetricTable]] | None:
     """:func:`read_metrics` over the runs :func:`keep_for_maps` kept for ``release``.
 
     Parameters
     ----------
-    release : (Path, str)
-        The build directory and the release id (:func:`graph.store.release_of`).
+    release : graph.store.ReleaseRef
+        The release (:func:`graph.store.release_of`).
     projection, filter_text, seed
         As for :func:`read_metrics`.
 
@@ -182,10 +174,10 @@ def read_kept(release: tuple[Path, str], projection: str, filter_text: str,
     Examples
     --------
     >>> import tempfile
-    >>> read_kept((Path(tempfile.mkdtemp()), "r1"), "collaboration", "", seed=42) is None
+    >>> read_kept(ReleaseRef(Path(tempfile.mkdtemp()), "r1"), "collaboration", "", seed=42) is None
     True
     """
-    files = sorted(_kept_directory(release).glob("*.nq"))
+    files = sorted((release.root / "cache" / "analyses" / release.id).glob("*.nq"))
     if not files:
         return None
     store = ox.Store()
