@@ -79,10 +79,6 @@ def _types(rows: Iterable[dict]) -> dict[str, str]:
     return out
 
 
-def _text(value: object, kind: str) -> str:
-    return _FORMATS[kind](value)
-
-
 def _double(value: object) -> str:
     return repr(float(value))
 
