@@ -277,20 +277,23 @@ class ReleaseRef(NamedTuple):
         """The release's directory (``<root>/releases/<id>``)."""
         return self.root / "releases" / self.id
 
-    def cache(self, kind: str) -> Path:
-        """Where what is kept for this release lives (``<root>/cache/<kind>/<id>``), after the
-        folders of releases that are gone are removed from ``<root>/cache/<kind>``: what was
-        kept for them can never be read again.
+    def cache(self, kind: str, *, prune: bool = False) -> Path:
+        """Where what is kept for this release lives (``<root>/cache/<kind>/<id>``). With
+        ``prune`` (a writer's call), the folders of releases that are gone are first removed
+        from ``<root>/cache/<kind>``: what was kept for them can never be read again.
 
         >>> import tempfile
         >>> root = Path(tempfile.mkdtemp())
         >>> (root / "releases" / "r2").mkdir(parents=True)
         >>> (root / "cache" / "tables" / "r1").mkdir(parents=True)
-        >>> ReleaseRef(root, "r2").cache("tables").relative_to(root).as_posix(), (root / "cache" / "tables" / "r1").exists()
-        ('cache/tables/r2', False)
+        >>> ReleaseRef(root, "r2").cache("tables").relative_to(root).as_posix()
+        'cache/tables/r2'
+        >>> _ = ReleaseRef(root, "r2").cache("tables", prune=True)
+        >>> (root / "cache" / "tables" / "r1").exists()
+        False
         """
         kept = self.root / "cache" / kind
-        if kept.is_dir():
+        if prune and kept.is_dir():
             for other in kept.iterdir():
                 if other.name != self.id and not (self.root / "releases" / other.name).is_dir():
                     shutil.rmtree(other, ignore_errors=True)

@@ -83,7 +83,8 @@ def release_tables(release: ReleaseRef) -> KnowledgeTables:
     ...
     graph.store.StoreNotFound: no built store at ...; run 'dkg build' (or 'make run') first
     """
-    folder = release.root / "cache" / "tables" / release.id / code_key()
+    key = code_key()
+    folder = release.cache("tables") / key
     if all((folder / f"{name}.parquet").is_file() for name in _NAMES):
         try:
             return _read(folder)
@@ -91,7 +92,7 @@ def release_tables(release: ReleaseRef) -> KnowledgeTables:
             pass
     tables = extract(release.path)
     try:
-        _write(tables, release.cache("tables") / code_key())
+        _write(tables, release.cache("tables", prune=True) / key)
     except OSError:  # a build directory this user cannot write: extracted each time, as before
         pass
     return tables

@@ -145,7 +145,7 @@ def keep_for_maps(release: ReleaseRef, run: str, quads: Iterable[str]) -> Path:
     >>> read_kept(ReleaseRef(build, "r2"), "actors", "", seed=42) is None  # another release: nothing kept
     True
     """
-    folder = release.cache("analyses")
+    folder = release.cache("analyses", prune=True)
     folder.mkdir(parents=True, exist_ok=True)
     subject = f"<{BASE}id/analysis/{run}>"
     kept = [line for line in quads if line.startswith(subject) or line.split(" ", 2)[1] in _KEPT_PREDICATES]
@@ -177,7 +177,7 @@ def read_kept(release: ReleaseRef, projection: str, filter_text: str,
     >>> read_kept(ReleaseRef(Path(tempfile.mkdtemp()), "r1"), "collaboration", "", seed=42) is None
     True
     """
-    files = sorted((release.root / "cache" / "analyses" / release.id).glob("*.nq"))
+    files = sorted(release.cache("analyses").glob("*.nq"))
     if not files:
         return None
     store = ox.Store()
