@@ -6,10 +6,12 @@ Steps (each timed in the report):
    an unchanged source comes from ``<build>/cache/sources``);
 2. read and validate the records (all problems at once; :class:`ingest.records.RecordError`);
 3. map records, ontology and country reference to N-Quads lines and spool them, unsorted, with
-   the sources' lines (:mod:`graph.canonical`): no list of every line is held in memory;
-4. load the spool into an in-memory store in a worker thread while ``sort`` writes the
-   canonical dump (sorted, unique N-Quads) beside it; resolve organisations across sources
-   from that dump (:mod:`ingest.resolve`; the links join the store and the dump);
+   the sources' names of cities (:mod:`graph.canonical`): no list of every line is held in
+   memory; the sources' other lines come from the cache as sorted files (the parts);
+4. load the spool and the parts into an in-memory store in a worker thread while ``sort``
+   sorts the spool and merges it with the parts into the canonical dump (sorted, unique
+   N-Quads); resolve organisations across sources from the same lines (:mod:`ingest.resolve`;
+   the links join the store and the dump's merge);
    the in-memory copy is validated with SHACL compiled to SPARQL (:mod:`graph.shacl_sparql`;
    :class:`graph.shacl_report.ShaclError` when it fails) and counted per graph; then freed, and
    exactly the canonical dump is bulk-loaded into a new on-disk store;
@@ -33,7 +35,6 @@ import os
 import platform
 import shutil
 import time
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from importlib.metadata import version
@@ -42,29 +43,25 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ingest.csvsafe import spreadsheet_safe
-from ingest.mapping import ontology_quads, record_quad_groups
-from ingest.records import RecordSet, require_records
 from ingest.resolve import write_matches
-from ingest.sources import SourceResult, load_config, map_source
-from ingest.sources.cache import cached_map_source, code_digest
+from ingest.sources import SourceResult
 from ontology import ONTOLOGY_DIR
-from ontology.countries import reference_quads
-from ontology.errors import DkgError
-from ontology.namespaces import DCTERMS, GRAPH, ID, PROV, RDFS, SCHEMA, SKOS, graph_iri
+from ontology.namespaces import DCTERMS, GRAPH, PROV, RDFS, SCHEMA, graph_iri
 from ontology.nquads import RDF_TYPE, XSD_DATETIME, XSD_INTEGER, iri, literal, quad
-from ontology.vocab import Vocabularies, load_vocabularies
 
-from .canonical import Spool
 from .dumps import DERIVED_MODES, DUMP_NAME, resolve_mode, start_background, write_derived
-from .loading import validated_store
 from .forked import run_in_child
-from .memory import collector_paused
+from .front_end import (FORK_FRONT_END_FROM_BYTES, PARTS_NAME, SPOOL_NAME, generate_lines, input_bytes,
+                        lines_from_records, map_input, map_sources)
+from .loading import validated_store
 from .rebuild import reusable_release, validation_key
 from .store import DEFAULT_BUILD_DIR, BuildLayout, new_release_id
 from .validate import ENGINES
 
-#: The unsorted lines the loader reads, in the staging directory (removed once loaded).
-SPOOL_NAME = "lines.unsorted.nq"
+__all__ = ["build", "BuildResult", "build_metadata_quads", "PAUSE_ENV",
+           # the front end's, used with the build's (graph.front_end)
+           "generate_lines", "lines_from_records", "map_sources"]
+
 #: Set to a number of seconds to pause just before the release is swapped in (used by the
 #: test that kills a build midway; never set in normal use).
 PAUSE_ENV = "DKG_TEST_PAUSE_BEFORE_SWAP"
@@ -117,89 +114,6 @@ class BuildResult:
         return "\n".join(lines)
 
 
-def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = None,
-                   sources: list[SourceResult] | None = None) -> tuple[list[str], int]:
-    """Validated records, ontology, reference data and mapped sources as sorted, unique N-Quads lines."""
-    timings = {} if timings is None else timings
-    t = time.perf_counter()
-    vocab = load_vocabularies()
-    records = require_records(records_dir, vocab)
-    timings["records"] = time.perf_counter() - t
-    t = time.perf_counter()
-    lines = lines_from_records(records, vocab, [line for s in sources or () for line in s.lines])
-    timings["map"] = time.perf_counter() - t
-    return lines, len(records)
-
-
-def map_sources(config_file: Path | str | None, timings: dict[str, float] | None = None,
-                cache_dir: Path | None = None) -> list[SourceResult]:
-    """Map every source configured in ``config_file`` (none when it is ``None``); with
-    ``cache_dir``, a source whose configuration, files and mapping code are unchanged since an
-    earlier build is taken from there (:mod:`ingest.sources.cache`)."""
-    if config_file is None:
-        return []
-    t = time.perf_counter()
-    vocab = load_vocabularies()
-    code = code_digest() if cache_dir is not None else None
-    results = [cached_map_source(config, vocab, cache_dir, map_source, code) for config in load_config(config_file)]
-    if timings is not None:
-        timings["sources"] = time.perf_counter() - t
-    return results
-
-
-def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, extra: list[str] | None = None) -> list[str]:
-    """Already validated records, plus ontology, reference data and ``extra`` lines (mapped
-    sources), as sorted unique N-Quads lines."""
-    lines = [line for group in line_groups(records, vocab or load_vocabularies(), [extra or []]) for line in group]
-    # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
-    lines.sort()
-    return [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
-
-
-def line_groups(records: RecordSet, vocab: Vocabularies, sources: Iterable[list[str]]) -> Iterator[list[str]]:
-    """The build's N-Quads lines, unsorted, a group at a time: the curated records, each mapped
-    source's lines (``sources``), the ontology and the country reference. The build spools the
-    groups as they come (:mod:`graph.canonical`); nothing needs them all in memory at once."""
-    named: set[str] = set()
-    for group in record_quad_groups(records, vocab, "curated"):
-        named |= _named_cities(group)
-        yield group
-    for lines in sources:
-        yield _curated_city_names_first(named, lines)
-    yield ontology_quads()
-    yield reference_quads()
-
-
-def _taken(results: list[SourceResult]) -> Iterator[list[str]]:
-    """Each source's lines, handed over: the result keeps none once they are spooled."""
-    for r in results:
-        lines, r.lines = r.lines, []
-        yield lines
-
-
-_LABEL, _ALT_LABEL, _CITY = f" {iri(str(RDFS.label))} ", f" {iri(str(SKOS.altLabel))} ", iri(str(ID["city/"]))[:-1]
-
-
-def _named_cities(curated: list[str]) -> set[str]:
-    """The cities (``<IRI>`` as written) that lines of the curated records name."""
-    return {line.split(" ", 1)[0] for line in curated if line.startswith(_CITY) and _LABEL in line}
-
-
-def _curated_city_names_first(named: set[str], extra: list[str]) -> list[str]:
-    """``extra`` (mapped sources) with their names of the curated cities ``named`` turned into
-    alternative names.
-
-    Every source mints a city as ``id/city/<country>-<name>``, so the curated Gdańsk and CORDIS's
-    GDANSK are one node; the curated name stays its one ``rdfs:label`` (questions and maps show
-    one name per city) and the sources' spellings become ``skos:altLabel`` in their own graphs.
-    """
-    label, alt, city = _LABEL, _ALT_LABEL, _CITY
-    if not named:
-        return extra
-    return [line.replace(label, alt, 1) if line.startswith(city) and label in line and line.split(" ", 1)[0] in named
-            else line for line in extra]
-
-
 def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
           shacl: str | None = "oxigraph", sources: Path | str | None = None, derived: str = "after") -> BuildResult:
     """Build the graph from ``records_dir`` and the sources configured in ``sources`` (a TOML
@@ -228,11 +142,15 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
     staged = None
     try:
         spool = staging / SPOOL_NAME
-        front_end = partial(_front_end, records_dir, sources, layout.root / "cache" / "sources", spool)
+        front_end = partial(map_input, records_dir, sources, layout.root / "cache" / "sources", spool)
         n_records, source_results, front_timings = run_in_child(
-            front_end, fork=_input_bytes(records_dir, sources) >= FORK_FRONT_END_FROM_BYTES)
+            front_end, fork=input_bytes(records_dir, sources) >= FORK_FRONT_END_FROM_BYTES)
         timings.update(front_timings)
-        staged = validated_store(staging, spool, source_results, records_dir, shacl, timings, reusable_release(layout))
+        parts = [r.lines_file for r in source_results if r.lines_file is not None]
+        staged = validated_store(staging, spool, parts, source_results, records_dir, shacl, timings, reusable_release(layout))
+        shutil.rmtree(staging / PARTS_NAME, ignore_errors=True)  # merged into the dump and loaded
+        for r in source_results:
+            r.lines_file = None
         result = BuildResult(staging, layout, sum(staged.graphs.values()), n_records, staged.graphs, timings,
                              source_results, changed=staged.changed, validation=validation_key() if shacl else None)
         _write_rejects_and_matches(result, staged.resolved, staging)
@@ -253,50 +171,6 @@ def build(records_dir: Path | str, out_dir: Path | str = DEFAULT_BUILD_DIR, *,
         raise
     _derived_dumps(result, derived)
     return result
-
-
-#: From how many bytes of input (records and source files) the build reads and maps them in a
-#: forked process (graph.forked.run_in_child): the arenas Python keeps after mapping millions of
-#: lines (about 250 MB at the synthetic 1x scale) then go back to the system with the process,
-#: before the stores take theirs.
-FORK_FRONT_END_FROM_BYTES = 4_000_000
-
-
-def _front_end(records_dir: Path | str, sources: Path | str | None, cache_dir: Path,
-               spool: Path) -> tuple[int, list[SourceResult], dict[str, float]]:
-    """Sources mapped, records read and mapped, every line written to ``spool``; returns the
-    number of records, the sources' results (their lines handed over to the spool) and the
-    step timings."""
-    timings: dict[str, float] = {}
-    source_results = map_sources(sources, timings, cache_dir)
-    with collector_paused():  # millions of long-lived records and lines, and no cycles among them
-        t = time.perf_counter()
-        vocab = load_vocabularies()
-        records = require_records(records_dir, vocab)
-        timings["records"] = time.perf_counter() - t
-        t = time.perf_counter()
-        _spool(line_groups(records, vocab, _taken(source_results)), spool)
-        timings["map"] = time.perf_counter() - t
-    return len(records), source_results, timings
-
-
-def _input_bytes(records_dir: Path | str, sources: Path | str | None) -> int:
-    """The size of the records and of the configured sources' files (0 for what cannot be read:
-    the front end reports it)."""
-    paths = [Path(records_dir)]
-    if sources is not None:
-        try:
-            paths += [Path(config.path) for config in load_config(sources)]
-        except (DkgError, OSError):
-            pass
-    total = 0
-    for path in paths:
-        try:
-            files = [path] if path.is_file() else path.rglob("*")
-            total += sum(f.stat().st_size for f in files if f.is_file())
-        except OSError:
-            continue
-    return total
 
 
 def _remove(staging: Path) -> None:
@@ -323,14 +197,6 @@ def _derived_dumps(result: BuildResult, derived: str) -> None:
         result.timings["derived-dumps"] = time.perf_counter() - t
     elif derived == "background":
         start_background(result.release)
-
-
-def _spool(groups: Iterator[list[str]], path: Path) -> Path:
-    """The lines of every group written, unsorted, to ``path`` (:class:`graph.canonical.Spool`)."""
-    with Spool(path) as spool:
-        for group in groups:
-            spool.write(group)
-    return path
 
 
 def _write_rejects_and_matches(result: BuildResult, resolved: object, staging: Path) -> None:

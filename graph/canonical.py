@@ -103,31 +103,84 @@ def sort_spool(spool: Path, target: Path, *, program: str | None = "sort") -> Pa
     return target
 
 
-def merge_into(target: Path, extra: list[str], *, program: str | None = "sort") -> None:
-    """Merge the sorted lines ``extra`` into the sorted file ``target``, in place.
+def merge_sorted(inputs: list[Path], extra: list[str], target: Path, *, program: str | None = "sort") -> Path:
+    """Merge the sorted files ``inputs`` and the sorted lines ``extra`` into ``target``, each line
+    once; ``target`` may be one of the inputs (it is replaced when the merge is complete).
+
+    Parameters
+    ----------
+    inputs : list of Path
+        Files of sorted lines (each may hold lines of the others).
+    extra : list of str
+        More sorted lines, without their newlines.
+    target : Path
+        The sorted file to write.
+    program : str or None
+        The ``sort`` program (``sort -m``: one pass, no sorting); ``None`` (or a program that is
+        not found) merges in Python, with the same result.
+
+    Returns
+    -------
+    Path
+        ``target``.
 
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> f = pathlib.Path(tempfile.mkdtemp()) / "d.nq"
-    >>> _ = f.write_text("a\\nc\\n")
-    >>> merge_into(f, ["b", "d"], program=None)
-    >>> f.read_text().split()
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a").write_text("a\\nc\\n")
+    >>> _ = (folder / "b").write_text("b\\nc\\n")
+    >>> merge_sorted([folder / "a", folder / "b"], ["d"], folder / "a", program=None).read_text().split()
     ['a', 'b', 'c', 'd']
     """
-    if not extra:
-        return
+    if not extra and inputs == [target]:
+        return target
     side = target.with_name(target.name + ".extra")
     merged = target.with_name(target.name + ".merged")
-    _write_lines(side, extra)
+    files = list(inputs)
+    if extra:
+        _write_lines(side, extra)
+        files.append(side)
     found = shutil.which(program) if program else None
-    if found:
-        subprocess.run([found, "-m", "-S", SORT_BUFFER, "-T", str(target.parent), "-o", str(merged), str(target), str(side)],
-                       check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
-    else:
-        _write_lines(merged, heapq.merge(read_lines(target), extra))
-    side.unlink()
-    os.replace(merged, target)
+    try:
+        if found:
+            subprocess.run([found, "-m", "-u", "-S", SORT_BUFFER, "-T", str(target.parent), "-o", str(merged),
+                            *map(str, files)], check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
+        else:
+            _write_lines(merged, _unique(heapq.merge(*(read_lines(f) for f in files))))
+        os.replace(merged, target)
+    finally:
+        side.unlink(missing_ok=True)
+        merged.unlink(missing_ok=True)
+    return target
+
+
+def lines_containing_sorted(paths: list[Path], markers: Iterable[str], *, program: str | None = "grep") -> Iterator[str]:
+    """The lines that contain any of ``markers`` in the sorted files ``paths``, merged in order,
+    each once: what :func:`lines_containing` gives for the file :func:`merge_sorted` makes of them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a").write_text("a x\\nc x\\nd\\n")
+    >>> _ = (folder / "b").write_text("b x\\nc x\\n")
+    >>> list(lines_containing_sorted([folder / "a", folder / "b"], [" x"]))
+    ['a x', 'b x', 'c x']
+    """
+    markers = list(markers)
+    if len(paths) == 1:
+        return lines_containing(paths[0], markers, program=program)
+    return _unique(heapq.merge(*(lines_containing(p, markers, program=program) for p in paths)))
+
+
+def _unique(lines: Iterable[str]) -> Iterator[str]:
+    """Sorted ``lines`` without the neighbours that repeat."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+            previous = line
 
 
 def read_lines(path: Path) -> Iterator[str]:

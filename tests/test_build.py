@@ -184,7 +184,7 @@ def test_broken_graphs_fail_shacl(case):
 
 
 def test_shacl_failure_stops_the_build(tmp_path, monkeypatch):
-    import graph.build as b
+    import graph.front_end as b
 
     first = build(SEED_RECORDS, tmp_path)
     before = (first.layout.dumps / "democracy-kg.nq").read_bytes()

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from graph.build import build, generate_lines
-from graph.canonical import Spool, merge_into, sort_spool
+from graph.canonical import Spool, lines_containing_sorted, merge_sorted, sort_spool
 
 SEED_RECORDS = __import__("pathlib").Path(__file__).resolve().parent.parent / "data" / "records"
 
@@ -45,9 +45,28 @@ def test_merging_keeps_the_order(tmp_path, program):
     target = tmp_path / "d.nq"
     lines = sorted(set(TRICKY))
     target.write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
-    merge_into(target, lines[1::2], program=program)
+    merge_sorted([target], lines[1::2], target, program=program)
     assert target.read_text(encoding="utf-8").splitlines() == lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.nq"]
+
+
+@pytest.mark.parametrize("program", ["sort", None])
+def test_merging_sorted_parts_is_sorting_their_union(tmp_path, program):
+    """Parts that share lines (two sources naming one country) give each line once."""
+    if program and not shutil.which(program):
+        pytest.skip("no sort program")
+    lines = sorted(set(TRICKY))
+    parts = [lines[:5], lines[3:], lines[::3]]
+    paths = []
+    for i, part in enumerate(parts):
+        paths.append(tmp_path / f"part{i}.nq")
+        paths[-1].write_text("\n".join(part) + "\n", encoding="utf-8")
+    extra = ['<https://e.org/0> <https://e.org/p> "link" <https://e.org/resolution> .', lines[1]]
+    out = merge_sorted(paths, sorted(extra), tmp_path / "dump.nq", program=program)
+    assert out.read_text(encoding="utf-8").splitlines() == sorted(set(lines) | set(extra))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump.nq", "part0.nq", "part1.nq", "part2.nq"]
+    marked = list(lines_containing_sorted(paths, ["Z", "upper"], program=program and "grep"))
+    assert marked == [line for line in sorted(set(lines)) if "Z" in line or "upper" in line]
 
 
 def test_the_build_s_dump_is_exactly_the_sorted_lines(tmp_path):

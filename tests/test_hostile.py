@@ -711,7 +711,7 @@ def test_a_source_graph_that_fails_the_shapes_is_reported_as_an_adapter_bug(tmp_
 
     broken = ('<https://w3id.org/democracy-kg/id/organisation/pic-1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
               '<http://www.w3.org/ns/org#Organization> <https://w3id.org/democracy-kg/graph/cordis-bug> .')
-    monkeypatch.setattr(build_module, "map_sources",
+    monkeypatch.setattr("graph.front_end.map_sources",
                         lambda sources, timings=None, cache_dir=None: [SourceResult("cordis-bug", [broken])])
     with pytest.raises(ShaclError) as caught:
         build_module.build(SEED_RECORDS, tmp_path / "out", sources=tmp_path / "unused.toml")

@@ -31,7 +31,7 @@ def _mapped(monkeypatch) -> list[str]:
         seen.append(config.name)
         return real(config, vocab)
 
-    monkeypatch.setattr("graph.build.map_source", counting)
+    monkeypatch.setattr("graph.front_end.map_source", counting)
     return seen
 
 
@@ -72,3 +72,37 @@ def test_a_damaged_cache_entry_is_mapped_again(fixture_sources, tmp_path, monkey
     seen = _mapped(monkeypatch)
     build(SEED_RECORDS, out, sources=fixture_sources, derived="none")
     assert seen == [entries[0].name.split(".")[0]]
+
+
+def test_a_cached_source_s_city_names_follow_the_curated_cities(fixture_sources, tmp_path, monkeypatch):
+    """The cache keeps a source's lines sorted in a file the build merges as it is, but a source's
+    name of a city the curated records name becomes an alternative name: those lines stay out of
+    the file, and a rebuild from the cache equals a build without it, both ways."""
+    records = tmp_path / "records"
+    shutil.copytree(SEED_RECORDS, records)
+    cities = records / "cities.csv"
+    original = cities.read_text(encoding="utf-8")
+    source = original.splitlines()[1].split(",")[4]
+    out = tmp_path / "build"
+    first = build(records, out, sources=fixture_sources, derived="none")
+    exeter_label = ('<https://w3id.org/democracy-kg/id/city/gb-exeter> <http://www.w3.org/2000/01/rdf-schema#label> '
+                    '"Exeter" <https://w3id.org/democracy-kg/graph/cordis-horizon-europe> .')
+    first_dump = (first.release / "dumps" / "democracy-kg.nq").read_bytes()
+    assert exeter_label in first_dump.decode("utf-8").splitlines()
+    assert sorted(p.suffix for p in (out / "cache" / "sources").iterdir()) == sorted([".nq", ".pickle"] * 4)
+
+    seen = _mapped(monkeypatch)
+    cities.write_text(original + f"gb-exeter,Exeter,GB,,{source},\n", encoding="utf-8")
+    cached = build(records, out, sources=fixture_sources, derived="none")
+    fresh = build(records, tmp_path / "fresh", sources=fixture_sources, derived="none")
+    assert seen == ["cordis-h2020", "cordis-horizon-europe", "participedia", "assemblies"]  # the fresh build's
+    dump = (cached.release / "dumps" / "democracy-kg.nq").read_bytes()
+    assert dump == (fresh.release / "dumps" / "democracy-kg.nq").read_bytes()
+    assert exeter_label.encode() not in dump
+    assert exeter_label.replace("rdf-schema#label", "skos/core#altLabel").replace(
+        "http://www.w3.org/2000/01/skos", "http://www.w3.org/2004/02/skos").encode() in dump
+
+    cities.write_text(original, encoding="utf-8")
+    back = build(records, out, sources=fixture_sources, derived="none")
+    assert (back.release / "dumps" / "democracy-kg.nq").read_bytes() == first_dump
+    assert not (back.release / "parts").exists() and not list(back.release.glob("*.unsorted*"))

@@ -77,7 +77,7 @@ def test_a_written_back_graph_is_not_carried_into_a_rebuild(records, tmp_path):
 
 
 def test_a_change_that_breaks_the_shapes_stops_the_rebuild(records, tmp_path, monkeypatch):
-    import graph.build as b
+    import graph.front_end as b
 
     first = build(records, tmp_path)
     before = (first.layout.dumps / "democracy-kg.nq").read_bytes()

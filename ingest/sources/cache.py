@@ -6,8 +6,11 @@ maps to. :func:`source_key` digests all four, and :func:`cached_map_source` keep
 source name under that key. A rebuild after one curated record changed therefore spends no
 time on a large CORDIS export it has already mapped.
 
-The cache is a folder the build owns (``<build>/cache/sources``); each entry is written whole
-(a temporary file, then a rename) and a damaged one is ignored and replaced, never trusted.
+The cache is a folder the build owns (``<build>/cache/sources``). An entry is two files: the
+source's lines, sorted and each once (``<name>.<key>.nq``: the build merges it into the canonical
+dump without reading it into Python), and the rest of its result (``<name>.<key>.pickle``). Each
+is written whole (a temporary file, then a rename), the lines first; a damaged entry is ignored
+and replaced, never trusted.
 
 Examples
 --------
@@ -36,7 +39,11 @@ from .result import SourceResult
 __all__ = ["source_key", "cached_map_source", "code_digest"]
 
 #: Bumped when the cache's own layout changes.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: The file beside an entry's pickle that holds the source's lines, sorted, each once.
+LINES_SUFFIX = ".nq"
+#: Lines joined per write (no copy of every line at once).
+_SLICE = 100_000
 _PACKAGES = (Path(__file__).resolve().parents[1], ONTOLOGY_DIR)  # ingest/ and ontology/
 
 
@@ -89,8 +96,14 @@ def source_key(config: object, code: str) -> str:
 
 def cached_map_source(config: object, vocab: object, cache_dir: Path | str | None,
                       map_source: Callable[[object, object], SourceResult] | None = None,
-                      code: str | None = None) -> SourceResult:
+                      code: str | None = None, *, held: Callable[[str], bool] | None = None) -> SourceResult:
     """``map_source(config, vocab)``, or the result kept from an earlier build with the same key.
+
+    With a cache, the result's lines are kept in two parts: those for which ``held(line)`` is
+    true stay in :attr:`~ingest.sources.SourceResult.lines` (the build rewrites them), and every
+    other line is in :attr:`~ingest.sources.SourceResult.lines_file`, sorted in byte order and
+    each once. A build merges that file into its canonical dump as it is; a rebuild never reads
+    the source's lines into Python at all.
 
     Parameters
     ----------
@@ -99,35 +112,79 @@ def cached_map_source(config: object, vocab: object, cache_dir: Path | str | Non
     vocab : ontology.vocab.Vocabularies or None
         Passed to the adapter.
     cache_dir : path or None
-        Where results are kept; None maps without a cache.
+        Where results are kept; None maps without a cache (every line in ``lines``).
     map_source : callable, optional
         The mapper (default :func:`ingest.sources.map_source`).
     code : str, optional
         :func:`code_digest`, when the caller has it already.
+    held : callable, optional
+        Which lines stay in ``lines``; by default none do.
 
     Returns
     -------
     SourceResult
         A skipped source (its files are missing) is never cached.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ingest.sources import SourceConfig, SourceResult
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "export.csv").write_text("id\\n1\\n")
+    >>> mapper = lambda config, vocab: SourceResult(config.name, ["<b> <p> <o> .", "<a> <p> <o> .", "<b> <p> <o> ."])
+    >>> result = cached_map_source(SourceConfig("demo", "cordis", folder / "export.csv"), None, folder / "cache", mapper)
+    >>> result.lines, result.lines_file.read_text().splitlines()
+    ([], ['<a> <p> <o> .', '<b> <p> <o> .'])
     """
     if map_source is None:
         from . import map_source
     if cache_dir is None or not Path(config.path).exists():
         return map_source(config, vocab)
     key = source_key(config, code or code_digest())
-    entry = Path(cache_dir) / f"{config.name}.{key[:32]}.pickle"
-    if entry.exists():
+    stem = f"{config.name}.{key[:32]}"
+    entry, lines_file = Path(cache_dir) / f"{stem}.pickle", Path(cache_dir) / f"{stem}{LINES_SUFFIX}"
+    if entry.exists() and lines_file.exists():
         try:
             # The cache is the build directory's own (written by this function, never downloaded).
             result = pickle.loads(entry.read_bytes())  # noqa: S301
             if isinstance(result, SourceResult) and result.name == config.name:
+                result.lines_file = lines_file
                 return result
         except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             pass  # damaged or from other code: map again and replace it
     result = map_source(config, vocab)
     Path(cache_dir).mkdir(parents=True, exist_ok=True)
-    for old in Path(cache_dir).glob(f"{config.name}.*.pickle"):
-        old.unlink(missing_ok=True)  # one entry per source: the newest
+    for old in Path(cache_dir).glob(f"{config.name}.*"):
+        if old.suffix in (".pickle", LINES_SUFFIX):
+            old.unlink(missing_ok=True)  # one entry per source: the newest
+    kept, rest = _split(result.lines, held)
+    with replacing(lines_file) as temp:  # first the lines: an entry is its pickle
+        _write_sorted(rest, temp)
+    del rest
+    result.lines, result.lines_file = kept, None
     with replacing(entry) as temp:
         temp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    result.lines_file = lines_file
     return result
+
+
+def _split(lines: list[str], held: Callable[[str], bool] | None) -> tuple[list[str], list[str]]:
+    """``lines`` as (those ``held`` keeps, the rest); the rest is ``lines`` itself when none is kept."""
+    if held is None:
+        return [], lines
+    kept = [line for line in lines if held(line)]
+    return (kept, [line for line in lines if not held(line)]) if kept else ([], lines)
+
+
+def _write_sorted(lines: list[str], path: Path) -> None:
+    """``lines`` sorted in place (Python's order is the byte order of their UTF-8) and written to
+    ``path`` each once, a slice at a time."""
+    lines.sort()
+    with path.open("w", encoding="utf-8", newline="\n") as f:
+        previous = None
+        for start in range(0, len(lines), _SLICE):
+            batch = lines[start:start + _SLICE]
+            unique = [line for i, line in enumerate(batch) if line != (batch[i - 1] if i else previous)]
+            previous = batch[-1]
+            if unique:
+                f.write("\n".join(unique) + "\n")

@@ -34,6 +34,22 @@ def describe_source(add, g: str, doc: str, source: str, *, title: str, home: str
         add(quad(g, _T["attribution"], literal(attribution), g))
 
 
+#: How a source's city names begin and what they hold: ``<id/city/...> <rdfs:label> ...``.
+CITY_PREFIX, LABEL = iri(entity_iri("city", "x"))[:-2], f" {_T['label']} "
+
+
+def names_a_city(line: str) -> bool:
+    """Whether an N-Quads line gives a city its ``rdfs:label`` (the build turns a source's names
+    of the curated cities into alternative names, so these lines depend on the curated records).
+
+    Examples
+    --------
+    >>> names_a_city(f'{CITY_PREFIX}pl-gdansk> {LABEL.strip()} "GDANSK" <https://ex.org/g> .')
+    True
+    """
+    return line.startswith(CITY_PREFIX) and LABEL in line
+
+
 def city(add, g: str, doc: str, name: str, country: Country) -> str | None:  # noqa: ANN001
     """The city ``id/city/<cc>-<name>`` in ``country`` (its term), or ``None`` for an empty name."""
     if not slug(name):

@@ -7,6 +7,7 @@ so that the adapters can return it without importing the module that imports the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..records.load import Problem
 
@@ -26,6 +27,9 @@ class SourceResult:
     #: One :class:`ingest.sources.checks.Ledger` per input file: every row kept, filtered (by
     #: a named filter) or rejected. The build prints them and refuses a ledger that does not add up.
     ledgers: list = field(default_factory=list)
+    #: Where the rest of the source's lines are, sorted and each once, when they were kept in a
+    #: file rather than in :attr:`lines` (:func:`ingest.sources.cache.cached_map_source`).
+    lines_file: Path | None = None
 
     def accounts_close(self) -> bool:
         """``True`` when every input file's rows add up (read = kept + filtered + rejected)."""
