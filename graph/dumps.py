@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -116,6 +117,11 @@ def _dump(store: ox.Store, path: Path, rdf_format: ox.RdfFormat, graph: ox.Named
     return path
 
 
+#: How much the background writer lowers its priority (``nice``): the TriG and Turtle are derived
+#: files nobody waits for, while the user's next command (``dkg analyse`` straight after the
+#: build) is; on two cores the writer otherwise takes one of them from it.
+BACKGROUND_NICENESS = 10
+
 def start_background(release: Path | str) -> subprocess.Popen:
     """Write the derived dumps of ``release`` in a detached process; returns it (nobody need wait).
 
@@ -131,7 +137,9 @@ def start_background(release: Path | str) -> subprocess.Popen:
         ``dumps/.derived-failed`` and leaves the canonical dump, and the release, as they were.
     """
     (Path(release) / "dumps" / PENDING).touch()
-    return subprocess.Popen([sys.executable, "-m", "graph.dumps", str(release)], stdin=subprocess.DEVNULL,
+    nice = shutil.which("nice")  # coreutils; without it the writer runs at the usual priority
+    lowered = [nice, "-n", str(BACKGROUND_NICENESS)] if nice else []
+    return subprocess.Popen([*lowered, sys.executable, "-m", "graph.dumps", str(release)], stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 

@@ -5,6 +5,10 @@ canonical dump beside it), validated with SHACL compiled to SPARQL and counted, 
 then is the canonical dump bulk-loaded into the on-disk store. Measured at the synthetic 1x
 scale (3.3M quads), loading both at once peaked at 3.3 GB against 1.6 GB for the on-disk load
 alone; one after the other the build peaks near the on-disk load's own peak.
+
+The in-memory copy grows with the data (0.4 KB a quad) while the on-disk load's peak hardly does,
+so beyond :data:`MEMORY_COPY_UP_TO_BYTES` of input there is no copy: the on-disk store is loaded
+beside the sort and validated itself, slower per quad but within the load's own peak.
 """
 
 from __future__ import annotations
@@ -50,6 +54,16 @@ class Staged:
     changed: int | None = None
 
 
+#: Up to how many bytes of N-Quads (the spool and the parts, repeats included) the build loads
+#: and validates an in-memory copy before the on-disk store. The copy costs about 1.7 bytes of
+#: memory a byte of N-Quads (0.4 KB a quad) while the on-disk load's peak hardly grows with the
+#: data (1.6 GB at the synthetic 1x scale, 1.8 GB at 3x): beyond this the copy alone would pass
+#: 1.5 times that peak. A larger input is loaded on disk straight away and validated there, at
+#: about three times the CPU of the in-memory checks but the load's own peak (measured in
+#: docs/architecture.md, "Validation on disk beyond a size").
+MEMORY_COPY_UP_TO_BYTES = 1_200_000_000
+
+
 def validated_store(staging: Path, spool: Path, parts: list[Path], source_results: list[SourceResult],
                     records_dir: Path | str, shacl: str | None, timings: dict[str, float],
                     previous: Path | None = None) -> Staged:
@@ -57,14 +71,24 @@ def validated_store(staging: Path, spool: Path, parts: list[Path], source_result
     from the unsorted ``spool`` and the sorted ``parts`` (sources' lines kept by the cache).
 
     With ``previous`` (:func:`graph.rebuild.reusable_release`), a copy of its store with the
-    changed lines applied, if the change qualifies (:func:`graph.rebuild.derive_validated`);
-    otherwise the in-memory copy is loaded, validated and freed, then the on-disk store loaded.
+    changed lines applied, if the change qualifies (:func:`graph.rebuild.derive_validated`).
+    Otherwise, up to :data:`MEMORY_COPY_UP_TO_BYTES` of input, the in-memory copy is loaded,
+    validated and freed, then the on-disk store loaded; beyond, the on-disk store is loaded and
+    validated itself.
     """
     dumps = staging / "dumps"
-    memory = None if previous is not None else ox.Store()
-    nq, resolved = sort_and_resolve(spool, parts, dumps, source_results, records_dir, timings, memory)
+    in_memory = previous is None and sum(p.stat().st_size for p in (spool, *parts)) <= MEMORY_COPY_UP_TO_BYTES
+    on_disk = previous is None and not in_memory
+    loaded = ox.Store() if in_memory else ox.Store(str(staging / "store")) if on_disk else None
+    nq, resolved = sort_and_resolve(spool, parts, dumps, source_results, records_dir, timings, loaded,
+                                    "memory" if in_memory else "load")
     if shacl == "pyshacl":
         _pyshacl_check(nq, timings)
+    if on_disk:
+        if shacl == "oxigraph":
+            _check(loaded, timings)
+        return Staged(loaded, nq, resolved, *describe(loaded, nq, timings))
+    memory = loaded
     if previous is not None:
         derived = derive_validated(previous, staging / "store", nq, shacl == "oxigraph", timings)
         if derived is not None:
@@ -78,13 +102,13 @@ def validated_store(staging: Path, spool: Path, parts: list[Path], source_result
     if shacl == "oxigraph":
         _check(memory, timings)
     graphs, description = describe(memory, nq, timings)
-    del memory  # before the on-disk loader takes its share of memory
+    del memory, loaded  # before the on-disk loader takes its share of memory
     return Staged(load_on_disk(staging / "store", nq, timings), nq, resolved, graphs, description)
 
 
 def sort_and_resolve(spool: Path, parts: list[Path], dumps: Path, source_results: list[SourceResult],
                      records_dir: Path | str, timings: dict[str, float],
-                     memory: ox.Store | None = None) -> tuple[Path, object]:
+                     memory: ox.Store | None = None, timing: str = "memory") -> tuple[Path, object]:
     """The canonical dump: the unsorted ``spool`` sorted and merged with the sorted ``parts`` and
     the links of organisations resolved across sources from them; returns the dump and the
     resolution (or None). The spool is removed (the parts are the caller's).
@@ -93,10 +117,11 @@ def sort_and_resolve(spool: Path, parts: list[Path], dumps: Path, source_results
     so after one curated record changed only the curated lines are sorted again, and one merge
     (``sort -m``, C) writes the dump: its 1.5 million CORDIS lines are never read into Python.
 
-    With ``memory``, two cores, two jobs: Oxigraph's loader (Rust, in a worker thread, without
-    the GIL) reads the spool and the parts into it, whose order does not matter to a store, while
-    ``sort`` writes the canonical file and resolution reads it (1.5 s of Python with the whole
-    H2020 export). The resolution's few lines join the store when it is loaded.
+    With ``memory`` (a store, in memory or on disk), two cores, two jobs: Oxigraph's loader (Rust,
+    in a worker thread, without the GIL) reads the spool and the parts into it, whose order does
+    not matter to a store, while ``sort`` writes the canonical file and resolution reads it (1.5 s
+    of Python with the whole H2020 export). The resolution's few lines join the store when it is
+    loaded. ``timing`` names the loader's step in ``timings``.
     """
     dumps.mkdir()
     nq = dumps / f"{DUMP_NAME}.nq"
@@ -122,7 +147,7 @@ def sort_and_resolve(spool: Path, parts: list[Path], dumps: Path, source_results
             # error, if any, hide the one already raised here).
             if loading is not None:
                 wait([loading])
-                timings["memory"] = time.perf_counter() - t
+                timings[timing] = time.perf_counter() - t
         if loading is not None:
             loading.result()
     spool.unlink()

@@ -183,18 +183,23 @@ def test_broken_graphs_fail_shacl(case):
     assert report.violations and all(v.focus for v in report.violations)
 
 
-def test_shacl_failure_stops_the_build(tmp_path, monkeypatch):
-    import graph.front_end as b
+def _add_a_ghost(monkeypatch) -> None:
+    """From now on, builds map one more line: an entity without a source (a SHACL violation)."""
+    import graph.front_end as front_end
 
-    first = build(SEED_RECORDS, tmp_path)
-    before = (first.layout.dumps / "democracy-kg.nq").read_bytes()
-    original = b.line_groups
+    original = front_end.line_groups
 
     def with_a_ghost(*args, **kwargs):
         yield from original(*args, **kwargs)
         yield [BROKEN["entity without source"].format(g="https://w3id.org/democracy-kg/graph/curated")]
 
-    monkeypatch.setattr(b, "line_groups", with_a_ghost)
+    monkeypatch.setattr(front_end, "line_groups", with_a_ghost)
+
+
+def test_shacl_failure_stops_the_build(tmp_path, monkeypatch):
+    first = build(SEED_RECORDS, tmp_path)
+    before = (first.layout.dumps / "democracy-kg.nq").read_bytes()
+    _add_a_ghost(monkeypatch)
     with pytest.raises(ShaclError) as err:
         build(SEED_RECORDS, tmp_path)
     assert "ghost" in str(err.value)
@@ -281,6 +286,19 @@ def test_void_description_counts_what_the_build_holds(seed_build, seed_store):
     assert served == [(str(seed_build.triples),)]
 
 
+def _network_built_twice(tmp_path, monkeypatch, setting: str, value: object) -> tuple:
+    """The network fixture built into ``tmp_path/before``, then, with ``setting`` (a module
+    attribute) set to ``value``, into ``tmp_path/after``; both results."""
+    from .conftest import library_records
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    records = library_records(tmp_path / "records", NETWORK_FIXTURE / "records")
+    sources = NETWORK_FIXTURE / "sources.toml"
+    before = build(records, tmp_path / "before", sources=sources, derived="none")
+    monkeypatch.setattr(setting, value)
+    return before, build(records, tmp_path / "after", sources=sources, derived="none")
+
+
 def _release_files(build_dir) -> dict[str, bytes]:
     current = build_dir / "current"
     names = ["dumps/democracy-kg.nq", "rejects.csv", "matches.csv", "profiles.json", "dumps/void.ttl"]
@@ -290,18 +308,9 @@ def _release_files(build_dir) -> dict[str, bytes]:
 def test_a_front_end_read_in_a_child_process_builds_what_one_process_builds(tmp_path, monkeypatch):
     """A large input is read and mapped in a forked process (its memory goes back to the system
     with it): the canonical dump, rejects, matches, counts and every source's ledger are the same."""
-    import graph.build as building
-
-    from .conftest import library_records
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    records = library_records(tmp_path / "records", NETWORK_FIXTURE / "records")
-    sources = NETWORK_FIXTURE / "sources.toml"
-    here = build(records, tmp_path / "here", sources=sources, derived="none")
-    monkeypatch.setattr(building, "FORK_FRONT_END_FROM_BYTES", 0)
-    child = build(records, tmp_path / "child", sources=sources, derived="none")
-    assert _release_files(tmp_path / "here") == _release_files(tmp_path / "child")
-    assert len(_release_files(tmp_path / "child")) == 5
+    here, child = _network_built_twice(tmp_path, monkeypatch, "graph.build.FORK_FRONT_END_FROM_BYTES", 0)
+    assert _release_files(tmp_path / "before") == _release_files(tmp_path / "after")
+    assert len(_release_files(tmp_path / "after")) == 5
     assert (child.triples, child.records, child.graphs) == (here.triples, here.records, here.graphs)
     assert [(r.name, r.counts, [x.as_dict() for x in r.ledgers], r.rejects) for r in child.sources] == \
         [(r.name, r.counts, [x.as_dict() for x in r.ledgers], r.rejects) for r in here.sources]
@@ -324,3 +333,35 @@ def test_record_errors_from_a_child_front_end_are_the_same_errors(tmp_path, monk
     assert str(child.value) == str(here.value) and child.value.problems == here.value.problems
     assert child.value.exit_code == here.value.exit_code == 1
     assert not list((tmp_path / "child").glob("releases/.staging-*"))
+
+
+def _content_quads(build_dir) -> set[str]:
+    """Every quad of the published store but the build graph's (run times and versions)."""
+    store = open_store(build_dir)
+    return {str(q) for q in store if q.graph_name.value != "https://w3id.org/democracy-kg/graph/build"}
+
+
+def test_a_large_input_validated_on_disk_builds_what_the_in_memory_copy_builds(tmp_path, monkeypatch):
+    """Beyond MEMORY_COPY_UP_TO_BYTES the store is loaded on disk and validated there (peak memory
+    stays the load's own): the dump, the description, the store's content and the counts are the
+    ones the in-memory path gives."""
+    memory, disk = _network_built_twice(tmp_path, monkeypatch, "graph.loading.MEMORY_COPY_UP_TO_BYTES", 0)
+    assert "memory" in memory.timings and "memory" not in disk.timings and "shacl" in disk.timings
+    assert _release_files(tmp_path / "after") == _release_files(tmp_path / "before")
+    assert (disk.triples, disk.graphs, disk.resolution) == (memory.triples, memory.graphs, memory.resolution)
+    assert _content_quads(tmp_path / "after") == _content_quads(tmp_path / "before")
+
+
+def test_a_shacl_failure_on_disk_stops_the_build_and_keeps_the_previous_release(tmp_path, monkeypatch):
+    import graph.loading as loading
+
+    first = build(SEED_RECORDS, tmp_path)
+    before = (first.layout.dumps / "democracy-kg.nq").read_bytes()
+    _add_a_ghost(monkeypatch)
+    monkeypatch.setattr(loading, "MEMORY_COPY_UP_TO_BYTES", 0)
+    monkeypatch.setattr("graph.build.reusable_release", lambda layout: None)  # a full build, not a rebuild
+    with pytest.raises(ShaclError) as err:
+        build(SEED_RECORDS, tmp_path)
+    assert "ghost" in str(err.value)
+    assert (first.layout.dumps / "democracy-kg.nq").read_bytes() == before
+    assert not list((tmp_path / "releases").glob(".staging-*"))

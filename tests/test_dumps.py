@@ -109,3 +109,33 @@ def test_a_derived_release_is_not_published_over_a_build_that_finished_first(tmp
         derive_release(tmp_path / "build", meanwhile)
     assert (tmp_path / "build" / "current").resolve() == newer[0].resolve()
     assert not [p for p in (tmp_path / "build" / "releases").iterdir() if p.name.startswith(".staging")]
+
+
+def test_the_background_writer_yields_the_cores_to_the_user_s_next_command(tmp_path):
+    """The TriG and Turtle nobody waits for run at a lower priority than `dkg analyse` after the
+    build (regression: on two cores the writer took one from the analysis)."""
+    import os
+    import shutil
+
+    from graph.dumps import BACKGROUND_NICENESS, start_background
+
+    if not shutil.which("nice"):
+        pytest.skip("no nice program")
+    release = tmp_path / "release"
+    (release / "dumps").mkdir(parents=True)
+    (release / "dumps" / f"{DUMP_NAME}.nq").write_text("")
+    writer = start_background(release)
+    try:
+        seen = set()
+        deadline = time.monotonic() + 5
+        while writer.poll() is None and time.monotonic() < deadline:
+            try:
+                seen.add(os.getpriority(os.PRIO_PROCESS, writer.pid))
+            except OSError:
+                break
+            if min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19) in seen:
+                break
+            time.sleep(0.005)
+        assert min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19) in seen
+    finally:
+        writer.wait(timeout=60)
