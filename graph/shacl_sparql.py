@@ -89,20 +89,25 @@ def plan_checks(store: ox.Store, shapes_file: Path = SHAPES_FILE) -> list[tuple[
     """Each compiled check with the query to run on ``store``: class closures filled in from
     the data, and the per-node lookup instead of the set-at-a-time form for small targets."""
     filled = _filler(store)
-    sizes: dict[str, int] = {}
+    checks = compiled_checks(Path(shapes_file))
+    targets = sorted({filled(check.target) for check in checks if check.lookup})
+
+    def size(target: str) -> int:
+        found = store.query(f"PREFIX rdf: <{RDF}> SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {target} }}",
+                            use_default_graph_as_union=True)
+        return int(next(iter(found))["n"].value)
+
+    # Counting the targets is a scan each (1.4 s at the synthetic 1x scale): both cores.
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        sizes = dict(zip(targets, pool.map(size, targets)))
 
     def chosen(check: Check) -> str:
         """The set-at-a-time query for large targets, the per-node lookup for small ones."""
         if not check.lookup:
             return filled(check.query)
-        target = filled(check.target)
-        if target not in sizes:
-            found = store.query(f"PREFIX rdf: <{RDF}> SELECT (COUNT(DISTINCT ?this) AS ?n) WHERE {{ {target} }}",
-                                use_default_graph_as_union=True)
-            sizes[target] = int(next(iter(found))["n"].value)
-        return filled(check.lookup if sizes[target] < SET_AT_A_TIME_FROM else check.query)
+        return filled(check.lookup if sizes[filled(check.target)] < SET_AT_A_TIME_FROM else check.query)
 
-    return [(check, chosen(check)) for check in compiled_checks(Path(shapes_file))]
+    return [(check, chosen(check)) for check in checks]
 
 
 def validate_focus(store: ox.Store, focus: list[str], shapes_file: Path = SHAPES_FILE) -> ShaclReport:

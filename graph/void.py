@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,16 +74,24 @@ def graph_profiles(store: ox.Store, graphs: list[str] | None = None) -> dict[str
     only = "" if graphs is None else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in sorted(graphs))} }}"
     if graphs is not None and not graphs:
         return {}
+    def answer(query: str, names: tuple[str, ...]) -> list[tuple]:
+        return [tuple(row[n].value for n in names) for row in store.query(query.replace("WHERE {", "WHERE { " + only, 1))]
+
+    # Three scans of every graph (2.7 s at the synthetic 1x scale, one after the other): Oxigraph
+    # releases the GIL while it evaluates, so they share both cores.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        stats, entities, classes = pool.map(answer, (_GRAPH_STATS, _GRAPH_ENTITIES, _CLASS_STATS), (
+            ("g", "triples", "subjects", "properties"), ("g", "entities"), ("g", "class", "entities")))
     profiles: dict[str, dict] = {}
-    for row in store.query(_GRAPH_STATS.replace("WHERE {", "WHERE { " + only, 1)):
-        profiles[row["g"].value] = {k: int(row[k].value) for k in ("triples", "subjects", "properties")}
-        profiles[row["g"].value].update(entities=0, classes=[])
-    for row in store.query(_GRAPH_ENTITIES.replace("WHERE {", "WHERE { " + only, 1)):
-        if row["g"].value in profiles:
-            profiles[row["g"].value]["entities"] = int(row["entities"].value)
-    for row in store.query(_CLASS_STATS.replace("WHERE {", "WHERE { " + only, 1)):
-        if row["g"].value in profiles:
-            profiles[row["g"].value]["classes"].append([row["class"].value, int(row["entities"].value)])
+    for g, triples, subjects, properties in stats:
+        profiles[g] = {"triples": int(triples), "subjects": int(subjects), "properties": int(properties),
+                       "entities": 0, "classes": []}
+    for g, count in entities:
+        if g in profiles:
+            profiles[g]["entities"] = int(count)
+    for g, cls, count in classes:
+        if g in profiles:
+            profiles[g]["classes"].append([cls, int(count)])
     for profile in profiles.values():
         profile["classes"].sort()
     return profiles
