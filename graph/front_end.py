@@ -36,6 +36,7 @@ SPOOL_NAME = "lines.unsorted.nq"
 #: once merged and loaded).
 PARTS_NAME = "parts"
 
+
 def generate_lines(records_dir: Path | str, timings: dict[str, float] | None = None,
                    sources: list[SourceResult] | None = None) -> tuple[list[str], int]:
     """Validated records, ontology, reference data and mapped sources as sorted, unique N-Quads lines."""
