@@ -33,13 +33,10 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from pathlib import Path
-from typing import TextIO
 
-#: Lines joined per write: one ``"\\n".join`` of every line would copy the whole dataset once
-#: more in memory for the time of the write.
-SLICE = 100_000
+from ingest.lines import without_repeats, write_batched
+
 #: The ``sort`` program's buffer: beyond it, it sorts runs in temporary files and merges them,
 #: so its memory stays bounded at any scale.
 SORT_BUFFER = "64M"
@@ -61,7 +58,7 @@ class Spool:
 
     def write(self, lines: list[str]) -> None:
         """Append ``lines`` (each without its newline)."""
-        self.lines += _write_batched(self._file, lines)
+        self.lines += write_batched(self._file, lines)
 
     def close(self) -> None:
         self._file.close()
@@ -99,7 +96,7 @@ def sort_spool(spool: Path, target: Path, *, program: str | None = "sort") -> Pa
     else:
         lines = spool.read_text(encoding="utf-8").splitlines()
         lines.sort()
-        _write_lines(target, (line for i, line in enumerate(lines) if not i or line != lines[i - 1]))
+        _write_lines(target, without_repeats(lines))
     return target
 
 
@@ -147,7 +144,7 @@ def merge_sorted(inputs: list[Path], extra: list[str], target: Path, *, program:
             subprocess.run([found, "-m", "-u", "-S", SORT_BUFFER, "-T", str(target.parent), "-o", str(merged),
                             *map(str, files)], check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
         else:
-            _write_lines(merged, _unique(heapq.merge(*(read_lines(f) for f in files))))
+            _write_lines(merged, without_repeats(heapq.merge(*(read_lines(f) for f in files))))
         os.replace(merged, target)
     finally:
         side.unlink(missing_ok=True)
@@ -171,16 +168,7 @@ def lines_containing_sorted(paths: list[Path], markers: Iterable[str], *, progra
     markers = list(markers)
     if len(paths) == 1:
         return lines_containing(paths[0], markers, program=program)
-    return _unique(heapq.merge(*(lines_containing(p, markers, program=program) for p in paths)))
-
-
-def _unique(lines: Iterable[str]) -> Iterator[str]:
-    """Sorted ``lines`` without the neighbours that repeat."""
-    previous = None
-    for line in lines:
-        if line != previous:
-            yield line
-            previous = line
+    return without_repeats(heapq.merge(*(lines_containing(p, markers, program=program) for p in paths)))
 
 
 def read_lines(path: Path) -> Iterator[str]:
@@ -219,23 +207,7 @@ def lines_containing(path: Path, markers: Iterable[str], *, program: str | None 
 
 def _write_lines(path: Path, lines: Iterable[str]) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        _write_batched(f, lines)
-
-
-def _write_batched(f: TextIO, lines: Iterable[str]) -> int:
-    """Write ``lines`` to ``f``, :data:`SLICE` joined per write; the number written."""
-    written = 0
-    for batch in _batched(lines, SLICE):
-        f.write("\n".join(batch) + "\n")
-        written += len(batch)
-    return written
-
-
-def _batched(lines: Iterable[str], size: int) -> Iterator[list[str]]:
-    """``lines`` in lists of ``size`` (the last one shorter); ``itertools.batched`` from 3.12."""
-    it = iter(lines)
-    while batch := list(islice(it, size)):
-        yield batch
+        write_batched(f, lines)
 
 
 def _c_locale() -> dict[str, str]:

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ingest.lines import without_repeats
 from ingest.mapping import ontology_quads, record_quad_groups
 from ingest.records import RecordSet, require_records
 from ingest.sources import SourceResult, load_config, map_source
@@ -76,7 +77,7 @@ def lines_from_records(records: RecordSet, vocab: Vocabularies | None = None, ex
     lines = [line for group in line_groups(records, vocab or load_vocabularies(), [extra or []]) for line in group]
     # Sort in place and drop neighbours that repeat: no second copy or hash set of every line.
     lines.sort()
-    return [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
+    return list(without_repeats(lines))
 
 
 def line_groups(records: RecordSet, vocab: Vocabularies, sources: Iterable[list[str]]) -> Iterator[list[str]]:
@@ -100,12 +101,12 @@ def _taken(results: list[SourceResult]) -> Iterator[list[str]]:
         yield lines
 
 
-_LABEL, _ALT_LABEL, _CITY = LABEL, f" {iri(str(SKOS.altLabel))} ", CITY_PREFIX
+_ALT_LABEL = f" {iri(str(SKOS.altLabel))} "
 
 
 def _named_cities(curated: list[str]) -> set[str]:
     """The cities (``<IRI>`` as written) that lines of the curated records name."""
-    return {line.split(" ", 1)[0] for line in curated if line.startswith(_CITY) and _LABEL in line}
+    return {line.split(" ", 1)[0] for line in curated if line.startswith(CITY_PREFIX) and LABEL in line}
 
 
 def _curated_city_names_first(named: set[str], extra: list[str]) -> list[str]:
@@ -116,7 +117,7 @@ def _curated_city_names_first(named: set[str], extra: list[str]) -> list[str]:
     GDANSK are one node; the curated name stays its one ``rdfs:label`` (questions and maps show
     one name per city) and the sources' spellings become ``skos:altLabel`` in their own graphs.
     """
-    label, alt, city = _LABEL, _ALT_LABEL, _CITY
+    label, alt, city = LABEL, _ALT_LABEL, CITY_PREFIX
     if not named:
         return extra
     return [line.replace(label, alt, 1) if line.startswith(city) and label in line and line.split(" ", 1)[0] in named

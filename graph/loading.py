@@ -140,7 +140,7 @@ def sort_and_resolve(spool: Path, parts: list[Path], dumps: Path, source_results
                 links = sorted(set(resolved.lines))
                 timings["resolve"] = time.perf_counter() - begun
             begun = time.perf_counter()
-            merge_sorted([own, *parts] if parts else [nq], links, nq)
+            merge_sorted([own, *parts], links, nq)  # own is the dump itself when there are no parts
             timings["merge"] = time.perf_counter() - begun
         finally:
             # Never leave the loader running into the staging clean-up (and never let its

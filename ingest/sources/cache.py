@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.files import replacing
+from ingest.lines import without_repeats, write_batched
 from ontology import ONTOLOGY_DIR
 
 from .result import SourceResult
@@ -42,8 +43,6 @@ __all__ = ["source_key", "cached_map_source", "code_digest"]
 CACHE_FORMAT = 2
 #: The file beside an entry's pickle that holds the source's lines, sorted, each once.
 LINES_SUFFIX = ".nq"
-#: Lines joined per write (no copy of every line at once).
-_SLICE = 100_000
 _PACKAGES = (Path(__file__).resolve().parents[1], ONTOLOGY_DIR)  # ingest/ and ontology/
 
 
@@ -178,13 +177,7 @@ def _split(lines: list[str], held: Callable[[str], bool] | None) -> tuple[list[s
 
 def _write_sorted(lines: list[str], path: Path) -> None:
     """``lines`` sorted in place (Python's order is the byte order of their UTF-8) and written to
-    ``path`` each once, a slice at a time."""
+    ``path`` each once."""
     lines.sort()
     with path.open("w", encoding="utf-8", newline="\n") as f:
-        previous = None
-        for start in range(0, len(lines), _SLICE):
-            batch = lines[start:start + _SLICE]
-            unique = [line for i, line in enumerate(batch) if line != (batch[i - 1] if i else previous)]
-            previous = batch[-1]
-            if unique:
-                f.write("\n".join(unique) + "\n")
+        write_batched(f, without_repeats(lines))

@@ -1,0 +1,44 @@
+"""Lines of text written a slice at a time, and sorted lines without their repeats: shared by the
+source cache (:mod:`ingest.sources.cache`) and the build's canonical dump (:mod:`graph.canonical`).
+
+Examples
+--------
+>>> import io
+>>> out = io.StringIO()
+>>> write_batched(out, without_repeats(["a", "a", "b"]))
+2
+>>> out.getvalue()
+'a\\nb\\n'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import TextIO
+
+__all__ = ["SLICE", "write_batched", "without_repeats"]
+
+#: Lines joined per write: one ``"\\n".join`` of every line would copy them all once more in
+#: memory for the time of the write.
+SLICE = 100_000
+
+
+def write_batched(f: TextIO, lines: Iterable[str]) -> int:
+    """Write ``lines`` (each without its newline) to ``f``, :data:`SLICE` joined per write; the
+    number written."""
+    written = 0
+    it = iter(lines)
+    while batch := list(islice(it, SLICE)):
+        f.write("\n".join(batch) + "\n")
+        written += len(batch)
+    return written
+
+
+def without_repeats(lines: Iterable[str]) -> Iterator[str]:
+    """Sorted ``lines`` without the neighbours that repeat (each line once)."""
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+            previous = line
