@@ -70,6 +70,11 @@ class Check:
     #: cheaper than the set-at-a-time ``query`` when the target class has few instances.
     lookup: str = ""
     target: str = ""
+    #: A cheaper query that can prove the set-at-a-time ``query`` finds nothing: its one solution
+    #: has ``?n`` (rows of the path) equal to ``?d`` (distinct subjects), so no subject has two
+    #: values. A grouped count of a whole predicate costs Oxigraph about 5 µs a row, this plain
+    #: count about 1 µs (measured: 0.9 s against 0.15 s on the 170k memberships of synthetic 1x).
+    quick_pass: str = ""
 
 
 def _term(node: rdflib.term.Node) -> str:
@@ -207,8 +212,11 @@ def compile_shapes(shapes: rdflib.Graph) -> list[Check]:
             for n in high:
                 query = (f"{base}SELECT DISTINCT ?this WHERE {{ {{ SELECT ?this WHERE {{ ?this {p_term} ?v }} GROUP BY ?this "
                          f"HAVING (COUNT(DISTINCT ?v) > {n}) }} {target} }}")
+                # Any subject with more than n >= 1 values has two rows of the path.
+                quick = (f"{base}SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?this) AS ?d) WHERE {{ ?this {p_term} ?v }}"
+                         if n >= 1 else "")
                 checks.append(Check(query, path.n3(), message or f"needs at most {n} value(s)", name, has_value=False,
-                                    lookup=per_node(f"?n > {n}"), target=target))
+                                    lookup=per_node(f"?n > {n}"), target=target, quick_pass=quick))
             value_keys = {k: v for k, v in keys.items() if k in VALUE_KEYS or k == "__node__"}
             conforms = _conforms(value_keys, shapes, where)
             if conforms:
@@ -273,7 +281,7 @@ def merge_targets(checks: list[Check]) -> list[Check]:
             return _TARGETS.sub(lambda _: union, text)
         first = members[0]
         merged.append(Check(widen(first.query), first.path, first.message, ", ".join(m.shape for m in members),
-                            first.has_value, widen(first.lookup), widen(first.target)))
+                            first.has_value, widen(first.lookup), widen(first.target), first.quick_pass))
     return merged
 
 

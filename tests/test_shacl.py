@@ -118,3 +118,36 @@ def test_unsupported_shapes_are_refused_not_ignored(shape):
     shapes = rdflib.Graph().parse(data=SHAPES_PREFIX + textwrap.dedent(shape), format="turtle")
     with pytest.raises(UnsupportedShape):
         compile_shapes(shapes)
+
+
+def _max_count_checks(plan):
+    return {check.path for check, _ in plan if check.quick_pass}
+
+
+def test_quick_pass_leaves_out_maximum_counts_no_subject_can_break(small_lines, monkeypatch):
+    # Set-at-a-time, a maximum count is a grouped scan of the whole predicate; one plain count
+    # (rows = distinct subjects) proves most of them find nothing, and those are not run.
+    import pyoxigraph as ox
+
+    from graph.shacl_sparql import compiled_checks, plan_checks
+    from graph.shacl_report import SHAPES_FILE
+
+    monkeypatch.setattr("graph.shacl_sparql.SET_AT_A_TIME_FROM", 0)
+    country = "<https://schema.org/containedInPlace>"
+    second = f"<{ID}city/es-barcelona> {country} <http://publications.europa.eu/resource/authority/country/FRA> {G} ."
+    # The same statement in a second graph is two rows of one value: the count cannot prove it,
+    # the full check runs and finds nothing.
+    again = next(line for line in small_lines if line.startswith(f"<{ID}city/es-barcelona> {country} "))
+    again = again.rsplit(" ", 2)[0] + " <https://w3id.org/democracy-kg/graph/participedia> ."
+    planned = {}
+    for case, lines in {"conforming": small_lines, "two countries": small_lines + [second],
+                        "one country twice": small_lines + [again]}.items():
+        store = ox.Store()
+        store.bulk_load(input="\n".join(lines).encode(), format=ox.RdfFormat.N_QUADS)
+        planned[case] = _max_count_checks(plan_checks(store))
+        assert validate_lines(lines).conforms is (case != "two countries")
+    every = {check.path for check in compiled_checks(SHAPES_FILE) if check.quick_pass}
+    assert country in every and len(every) > 5
+    assert planned["conforming"] == set()
+    assert planned["two countries"] == {country}
+    assert planned["one country twice"] == {country}
