@@ -35,7 +35,7 @@ import subprocess
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ingest.lines import without_repeats, write_batched
+from ingest.lines import without_repeats, write_batched, write_lines, write_sorted
 
 #: The ``sort`` program's buffer: beyond it, it sorts runs in temporary files and merges them,
 #: so its memory stays bounded at any scale.
@@ -94,9 +94,7 @@ def sort_spool(spool: Path, target: Path, *, program: str | None = "sort") -> Pa
         subprocess.run([found, "-u", "-S", SORT_BUFFER, "-T", str(tmp), "-o", str(target), str(spool)],
                        check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
     else:
-        lines = spool.read_text(encoding="utf-8").splitlines()
-        lines.sort()
-        _write_lines(target, without_repeats(lines))
+        write_sorted(target, spool.read_text(encoding="utf-8").splitlines())
     return target
 
 
@@ -136,7 +134,7 @@ def merge_sorted(inputs: list[Path], extra: list[str], target: Path, *, program:
     merged = target.with_name(target.name + ".merged")
     files = list(inputs)
     if extra:
-        _write_lines(side, extra)
+        write_lines(side, extra)
         files.append(side)
     found = shutil.which(program) if program else None
     try:
@@ -144,7 +142,7 @@ def merge_sorted(inputs: list[Path], extra: list[str], target: Path, *, program:
             subprocess.run([found, "-m", "-u", "-S", SORT_BUFFER, "-T", str(target.parent), "-o", str(merged),
                             *map(str, files)], check=True, env=_c_locale(), stdin=subprocess.DEVNULL)
         else:
-            _write_lines(merged, without_repeats(heapq.merge(*(read_lines(f) for f in files))))
+            write_lines(merged, without_repeats(heapq.merge(*(read_lines(f) for f in files))))
         os.replace(merged, target)
     finally:
         side.unlink(missing_ok=True)
@@ -203,11 +201,6 @@ def lines_containing(path: Path, markers: Iterable[str], *, program: str | None 
             yield line.rstrip("\n")
     if grep.returncode not in (0, 1):  # 1: no line matched
         raise subprocess.CalledProcessError(grep.returncode, command)
-
-
-def _write_lines(path: Path, lines: Iterable[str]) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        write_batched(f, lines)
 
 
 def _c_locale() -> dict[str, str]:

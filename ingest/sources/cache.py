@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.files import replacing
-from ingest.lines import without_repeats, write_batched
+from ingest.lines import write_sorted
 from ontology import ONTOLOGY_DIR
 
 from .result import SourceResult
@@ -158,7 +158,7 @@ def cached_map_source(config: object, vocab: object, cache_dir: Path | str | Non
             old.unlink(missing_ok=True)  # one entry per source: the newest
     kept, rest = _split(result.lines, held)
     with replacing(lines_file) as temp:  # first the lines: an entry is its pickle
-        _write_sorted(rest, temp)
+        write_sorted(temp, rest)
     del rest
     result.lines, result.lines_file = kept, None
     with replacing(entry) as temp:
@@ -173,11 +173,3 @@ def _split(lines: list[str], held: Callable[[str], bool] | None) -> tuple[list[s
         return [], lines
     kept = [line for line in lines if held(line)]
     return (kept, [line for line in lines if not held(line)]) if kept else ([], lines)
-
-
-def _write_sorted(lines: list[str], path: Path) -> None:
-    """``lines`` sorted in place (Python's order is the byte order of their UTF-8) and written to
-    ``path`` each once."""
-    lines.sort()
-    with path.open("w", encoding="utf-8", newline="\n") as f:
-        write_batched(f, without_repeats(lines))
